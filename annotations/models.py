@@ -1,0 +1,360 @@
+"""Projects, their members and tags, and the annotations analysts make on passages."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from transcripts.models import Passage, Transcript
+
+# A new project starts with these; attributes are rendered as a small form in the workspace.
+DEFAULT_TAGS = [
+    {
+        "name": "Claim",
+        "shortcut": "c",
+        "colour": "#2f6fdf",
+        "needs_target": False,
+        "description": "A statement the speaker presents as true, or as what should be done.",
+        "attribute_schema": [
+            {"name": "type", "label": "Claim type", "choices": ["factual", "evaluative", "policy"]},
+        ],
+    },
+    {
+        "name": "Commitment",
+        "shortcut": "m",
+        "colour": "#1f8a4c",
+        "needs_target": False,
+        "description": "The speaker binds themselves or their side to a future action.",
+        "attribute_schema": [
+            {"name": "actor", "label": "Actor"},
+            {"name": "action", "label": "Action"},
+            {"name": "timeframe", "label": "Timeframe"},
+            {"name": "strength", "label": "Strength", "choices": ["firm", "hedged"]},
+        ],
+    },
+    {
+        "name": "Disagreement",
+        "shortcut": "d",
+        "colour": "#c2410c",
+        "needs_target": True,
+        "description": "Rejects or contests something said earlier; link it to what it answers.",
+        "attribute_schema": [
+            {
+                "name": "kind",
+                "label": "Disagreement kind",
+                "choices": ["correction", "denial", "counter-claim"],
+            },
+        ],
+    },
+]
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_user(self, user):
+        # Views start every lookup here, so a wrong id is a 404 rather than a leak.
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Project(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="Shown on the project page.")
+    transcripts = models.ManyToManyField(Transcript, related_name="projects", blank=True)
+    blind = models.BooleanField(
+        default=False, help_text="Annotators see only their own annotations (curators see all)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("annotations:project_detail", args=[self.slug])
+
+    @classmethod
+    @transaction.atomic
+    def create_with_default_tags(cls, *, slug: str, name: str = "", owner=None, **fields):
+        project = cls.objects.create(slug=slug, name=name or slug, **fields)
+        Tag.objects.bulk_create(Tag(project=project, **spec) for spec in DEFAULT_TAGS)
+        if owner is not None:
+            Membership.objects.create(project=project, user=owner, role=Membership.Role.OWNER)
+        return project
+
+    def passages(self):
+        return Passage.objects.filter(transcript__projects=self)
+
+    def role_of(self, user) -> str | None:
+        membership = self.memberships.filter(user=user).first() if user.is_authenticated else None
+        return membership.role if membership else None
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ANNOTATOR = "annotator"
+        CURATOR = "curator"
+        OWNER = "owner"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role, default=Role.ANNOTATOR)
+
+    class Meta:
+        ordering = ["project", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"], name="%(app_label)s_%(class)s_one_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.role}) in {self.project}"
+
+    @property
+    def can_curate(self) -> bool:
+        return self.role in {self.Role.CURATOR, self.Role.OWNER}
+
+    @property
+    def can_manage(self) -> bool:
+        return self.role == self.Role.OWNER
+
+    def sees_all_annotations(self) -> bool:
+        return self.can_curate or not self.project.blind
+
+
+class Tag(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=60)
+    colour = models.CharField(max_length=7, default="#555555", help_text="Hex colour, #rrggbb.")
+    shortcut = models.CharField(max_length=1, help_text="One lower-case letter for the keyboard.")
+    description = models.TextField(blank=True, help_text="The guideline shown to annotators.")
+    needs_target = models.BooleanField(
+        default=False, help_text="Annotations with this tag must point at what they answer."
+    )
+    attribute_schema = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='List of {"name", "label", "choices"?}: free text when there are no choices.',
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name"], name="%(app_label)s_%(class)s_name"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "shortcut"], name="%(app_label)s_%(class)s_shortcut"
+            ),
+            models.CheckConstraint(
+                condition=Q(shortcut__regex=r"^[a-z]$"),
+                name="%(app_label)s_%(class)s_shortcut_letter",
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"),
+                name="%(app_label)s_%(class)s_colour_hex",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean_attributes(self, data: dict) -> tuple[dict, dict[str, str]]:
+        """Keep the attributes this tag defines; return (cleaned, errors by attribute name)."""
+        cleaned, errors = {}, {}
+        for spec in self.attribute_schema:
+            value = str(data.get(spec["name"], "") or "").strip()
+            if not value:
+                continue
+            if len(value) > 500:
+                errors[spec["name"]] = "at most 500 characters"
+            elif spec.get("choices") and value not in spec["choices"]:
+                errors[spec["name"]] = f"choose one of: {', '.join(spec['choices'])}"
+            else:
+                cleaned[spec["name"]] = value
+        return cleaned, errors
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def in_project(self, project):
+        return self.filter(tag__project=project)
+
+    def visible_to(self, membership: Membership):
+        qs = self.in_project(membership.project)
+        return qs if membership.sees_all_annotations() else qs.filter(annotator=membership.user_id)
+
+    def submitted(self):
+        return self.filter(status=Annotation.Status.SUBMITTED)
+
+    def accepted(self):
+        return self.filter(status=Annotation.Status.ACCEPTED)
+
+    def accept(self, *, by):
+        return self.update(
+            status=Annotation.Status.ACCEPTED,
+            reviewed_by=by,
+            reviewed_at=timezone.now(),
+            version=F("version") + 1,
+        )
+
+    def reject(self, *, by):
+        return self.update(
+            status=Annotation.Status.REJECTED,
+            reviewed_by=by,
+            reviewed_at=timezone.now(),
+            version=F("version") + 1,
+        )
+
+
+class Annotation(models.Model):
+    """A tag on a passage (or a span of it) by one annotator.
+
+    `target` is the annotation this one answers (e.g. the claim a disagreement disputes) and
+    `target_passage` the passage answered: always set when there is a target, and the only link
+    when the user picked a passage nobody had tagged yet.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        SUBMITTED = "submitted"
+        ACCEPTED = "accepted"
+        REJECTED = "rejected"
+
+    passage = models.ForeignKey(
+        Passage,
+        on_delete=models.PROTECT,  # never lost by a cascade: deleting a transcript asks first
+        related_name="annotations",
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="annotations")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
+    start = models.PositiveIntegerField(null=True, blank=True, help_text="Blank = whole passage.")
+    end = models.PositiveIntegerField(null=True, blank=True)
+    quote = models.TextField(blank=True, help_text="The tagged text.")
+    target = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="answered_by"
+    )
+    target_passage = models.ForeignKey(
+        Passage, on_delete=models.PROTECT, null=True, blank=True, related_name="answered_by"
+    )
+    note = models.TextField(blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every save (optimistic locking)."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_annotations",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["passage", "start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                # SQL lets NULL pass a CHECK, so spell out "both null" and "both set, ordered".
+                condition=Q(start__isnull=True, end__isnull=True)
+                | Q(start__isnull=False, end__isnull=False, start__lt=F("end")),
+                name="%(app_label)s_%(class)s_span_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(target_passage__isnull=False),
+                name="%(app_label)s_%(class)s_target_has_passage",
+            ),
+            models.CheckConstraint(
+                condition=~Q(target=F("id")), name="%(app_label)s_%(class)s_not_own_target"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["passage", "annotator"]),
+            models.Index(fields=["annotator", "updated_at"]),
+            models.Index(fields=["status"]),
+        ]
+
+    def __str__(self):
+        return (
+            self.quote[:60] or f"passage {self.passage_id}"
+        )  # no FK hops: admin lists stay one query
+
+    @property
+    def is_span(self) -> bool:
+        return self.start is not None
+
+    def submit(self):
+        self.status = self.Status.SUBMITTED
+        self.version += 1
+        self.save(update_fields=["status", "version", "updated_at"])
+
+
+class Progress(models.Model):
+    """How far one annotator got through one transcript of a project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress")
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="progress")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress"
+    )
+    seen_passages = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True, help_text="Set by “mark as done”.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "progress"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "transcript", "user"], name="%(app_label)s_%(class)s_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.transcript}"
+
+
+class AnnotationEvent(models.Model):
+    """One action by a user in a workspace: the history, and what `u` (undo) reverses."""
+
+    class Action(models.TextChoices):
+        CREATE = "create"
+        UPDATE = "update"
+        DELETE = "delete"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    transcript = models.ForeignKey(
+        Transcript, on_delete=models.CASCADE, related_name="annotation_events"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotation_events"
+    )
+    annotation = models.ForeignKey(
+        Annotation, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    action = models.CharField(max_length=10, choices=Action)
+    before = models.JSONField(null=True, blank=True, help_text="The annotation before the action.")
+    undone = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["project", "transcript", "user", "undone"])]
+
+    def __str__(self):
+        return f"{self.user} {self.action} {self.annotation_id}"

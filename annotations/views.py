@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+
+from .models import Project
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    projects = Project.objects.for_user(request.user).annotate(
+        transcript_count=Count("transcripts", distinct=True)
+    )
+    return TemplateResponse(request, "annotations/project_list.html", {"projects": projects})
+
+
+@login_required
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.for_user(request.user), slug=slug)
+    transcripts = project.transcripts.annotate(
+        turn_count=Count("turns", distinct=True), speaker_count=Count("speakers", distinct=True)
+    )
+    context = {"project": project, "transcripts": transcripts, "tags": project.tags.all()}
+    return TemplateResponse(request, "annotations/project_detail.html", context)
+
+
+@login_required
+def workspace(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
+    project = get_object_or_404(Project.objects.for_user(request.user), slug=slug)
+    transcript = get_object_or_404(project.transcripts, pk=transcript_id)
+    context = {
+        "project": project,
+        "transcript": transcript,
+        "turns": transcript.turns.with_passages(),
+        "tags": project.tags.all(),
+    }
+    return TemplateResponse(request, "annotations/workspace.html", context)

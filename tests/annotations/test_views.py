@@ -1,0 +1,76 @@
+import pytest
+from django.urls import reverse
+
+from ..conftest import HTMX
+from ..factories import TranscriptWithTurnsFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def workspace_url(project, transcript):
+    return reverse("annotations:workspace", args=[project.slug, transcript.pk])
+
+
+def test_anonymous_is_sent_to_login(client, project):
+    for url in [reverse("annotations:project_list"), project.get_absolute_url()]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_project_list_shows_my_projects_only(client, annotator, project, outsider):
+    client.force_login(annotator)
+    response = client.get(reverse("annotations:project_list"))
+    assert response.status_code == 200
+    assert list(response.context["projects"]) == [project]
+
+
+def test_project_detail_lists_transcripts(client, annotator, project, transcript):
+    client.force_login(annotator)
+    response = client.get(project.get_absolute_url())
+    assert response.status_code == 200
+    assert transcript.title in response.text
+    assert "Disagreement" in response.text
+
+
+def test_outsider_gets_404(client, outsider, project, workspace_url):
+    client.force_login(outsider)
+    assert client.get(project.get_absolute_url()).status_code == 404
+    assert client.get(workspace_url).status_code == 404
+
+
+def test_transcript_of_another_project_is_404(client, annotator, project):
+    other = TranscriptWithTurnsFactory()
+    client.force_login(annotator)
+    url = reverse("annotations:workspace", args=[project.slug, other.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_workspace_shows_turns_and_passages(client, annotator, transcript, workspace_url):
+    client.force_login(annotator)
+    response = client.get(workspace_url)
+    assert response.status_code == 200
+    for passage in transcript.passages.all():
+        assert f'data-passage-id="{passage.pk}"' in response.text
+    assert "FOREIGN MINISTER LAVROV" in response.text
+    assert "interpreted" in response.text
+
+
+def test_workspace_queries_do_not_grow_with_transcript(
+    client, annotator, project, django_assert_max_num_queries
+):
+    client.force_login(annotator)
+    big = TranscriptWithTurnsFactory()
+    for _ in range(3):
+        TranscriptWithTurnsFactory()
+    project.transcripts.add(big)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("annotations:workspace", args=[project.slug, big.pk]))
+
+
+def test_pages_load_htmx_without_a_cdn(client, annotator):
+    client.force_login(annotator)
+    response = client.get(reverse("annotations:project_list"), headers=HTMX)
+    assert "htmx" in response.text
+    assert "unpkg.com" not in response.text and "cdn" not in response.text.lower()
