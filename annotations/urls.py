@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import projects, workspace
 
 app_name = "annotations"
 urlpatterns = [
-    path("", views.project_list, name="project_list"),
-    path("p/<slug:slug>/", views.project_detail, name="project_detail"),
-    path("p/<slug:slug>/t/<int:transcript_id>/", views.workspace, name="workspace"),
+    path("", projects.project_list, name="project_list"),
+    path("p/<slug:slug>/", projects.project_detail, name="project_detail"),
+    path("p/<slug:slug>/t/<int:transcript_id>/", workspace.workspace, name="workspace"),
 ]

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
-from .models import Project
+from ..models import Project
 
 
 @login_required
@@ -23,16 +23,3 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context = {"project": project, "transcripts": transcripts, "tags": project.tags.all()}
     return TemplateResponse(request, "annotations/project_detail.html", context)
-
-
-@login_required
-def workspace(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
-    project = get_object_or_404(Project.objects.for_user(request.user), slug=slug)
-    transcript = get_object_or_404(project.transcripts, pk=transcript_id)
-    context = {
-        "project": project,
-        "transcript": transcript,
-        "turns": transcript.turns.with_passages(),
-        "tags": project.tags.all(),
-    }
-    return TemplateResponse(request, "annotations/workspace.html", context)
