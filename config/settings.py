@@ -233,5 +233,6 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
         "gunicorn.access": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # lockouts are warnings; "0 attempts reset" is noise
     },
 }

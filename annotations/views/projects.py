@@ -21,5 +21,10 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     transcripts = project.transcripts.annotate(
         turn_count=Count("turns", distinct=True), speaker_count=Count("speakers", distinct=True)
     )
-    context = {"project": project, "transcripts": transcripts, "tags": project.tags.all()}
+    context = {
+        "project": project,
+        "transcripts": transcripts,
+        "tags": project.tags.all(),
+        "role": project.role_of(request.user),
+    }
     return TemplateResponse(request, "annotations/project_detail.html", context)
