@@ -33,11 +33,15 @@ class DeletionSummary:
 
     def describe(self) -> str:
         statuses = ", ".join(f"{n} {status}" for status, n in self.annotations_by_status.items())
-        text = f"{self.annotations} annotations"
+        text = f"{self.annotations} annotation{plural(self.annotations)}"
         if self.annotations:
-            text += f" ({statuses}) by {self.annotators} annotators"
+            text += f" ({statuses}) by {self.annotators} annotator{plural(self.annotators)}"
         others = ", ".join(f"{n} {what}" for what, n in self.also_deleted.items())
         return f"{text}; {others}" if others else text
+
+
+def plural(n: int) -> str:
+    return "" if n == 1 else "s"
 
 
 def annotations_held_by(obj: Project | Transcript):

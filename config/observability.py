@@ -23,7 +23,18 @@ from django.http import HttpRequest, HttpResponse
 logger = logging.getLogger("parley.request")
 _context: contextvars.ContextVar[dict | None] = contextvars.ContextVar("request_log", default=None)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
-RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request"}
+RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request", "context"}
+_make_record = logging.getLogRecordFactory()
+
+
+def _record_with_context(*args, **kwargs) -> logging.LogRecord:
+    # Taken when the record is made, so a handler that formats later still has it.
+    record = _make_record(*args, **kwargs)
+    record.context = _context.get()
+    return record
+
+
+logging.setLogRecordFactory(_record_with_context)
 
 
 class RequestLogMiddleware:
@@ -68,8 +79,11 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            **(_context.get() or {}),
+            **(getattr(record, "context", None) or {}),
         }
+        user = getattr(getattr(record, "request", None), "user", None)  # django.request's errors
+        if user is not None and "user_id" not in entry:
+            entry["user_id"] = user.pk if user.is_authenticated else None
         entry.update({k: v for k, v in vars(record).items() if k not in RESERVED})
         if record.exc_info:
             entry["exception"] = "".join(traceback.format_exception(*record.exc_info)).strip()
