@@ -1,4 +1,4 @@
-"""With DEBUG off and production variables, Django's deployment checks pass; without them, start-up fails."""
+"""Production settings: with DEBUG off and production variables the deploy checks pass."""
 
 import os
 import secrets
@@ -20,9 +20,9 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DEBUG", "SECRET"))
-    }
+    # Not this run's variables (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, for one).
+    ours = ("SECURE_", "DEBUG", "SECRET", "DJANGO_", "ALLOWED_HOSTS", "CSRF_")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     environment.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
