@@ -95,3 +95,18 @@ def test_errors_are_logged_with_the_request_and_traceback(annotator, caplog):
     access = next(line for line in json_lines(caplog) if line["logger"] == "parley.request")
     assert access["status"] == 500 and access["level"] == "ERROR"
     assert access["user_id"] == annotator.pk
+
+
+def test_error_pages_say_what_happened(client, annotator, project):
+    client.force_login(annotator)
+    missing = client.get("/p/no-such-project/")
+    assert missing.status_code == 404 and "nothing you have access to" in missing.text
+    refused = client.get(f"/p/{project.slug}/delete/")
+    assert refused.status_code == 403 and "Only the project&#x27;s owners" in refused.text
+
+
+def test_expired_form_says_reload(annotator, project):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(annotator)
+    response = client.post(f"/p/{project.slug}/delete/", {})
+    assert response.status_code == 403 and "Reload it and send it again" in response.text
