@@ -6,7 +6,6 @@ strings, NUL bytes, negative and overflowing numbers, other projects' ids, missi
 fields, hostile file names) goes into each, as a plain POST and as an HTMX one.
 """
 
-import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -196,4 +195,4 @@ def test_the_sweep_really_finds_forms(world, owner_client):
     forms = discover_forms(owner_client, world)
     delete = f"/p/{world.project.slug}/delete/"
     assert forms[delete] >= {"confirm", "csrfmiddlewaretoken"}
-    assert re.match(r"^/p/[^/]+/t/\d+/delete/$", next(p for p in forms if "/t/" in p))
+    assert forms[f"/p/{world.project.slug}/t/{world.transcript.pk}/delete/"] >= {"confirm"}
