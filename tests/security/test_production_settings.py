@@ -86,3 +86,17 @@ def test_production_defaults_without_debug(settings):
     assert "'unsafe-inline'" not in settings.SECURE_CSP["script-src"]
     names = [v["NAME"].rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS]
     assert {"MinimumLengthValidator", "CommonPasswordValidator"} <= set(names)
+
+
+def test_make_serve_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "serve"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "make serve: set SECRET_KEY" in result.stderr
