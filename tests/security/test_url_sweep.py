@@ -96,10 +96,19 @@ def assert_safe_html(response):
     if "text/html" not in response.get("Content-Type", ""):
         return
     html = response.content.decode()
+    if "<body" in html and "/admin/" not in response.request["PATH_INFO"]:
+        assert '<body hx-headers=\'{"X-CSRFToken": "' in html  # htmx posts carry the token
     for attributes in SCRIPT.findall(html):
         assert "src=" in attributes or f'nonce="{nonce}"' in attributes, attributes
     assert not INLINE_HANDLER.search(html), INLINE_HANDLER.search(html)[0]
     assert "javascript:" not in html.lower()
+
+
+def test_static_files_need_no_login(client):
+    for path in ["/static/parley.css", "/static/django_htmx/htmx-2.min.js"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert client.get("/static/admin/css/base.css").status_code == 200
 
 
 def test_every_pattern_can_be_filled(world):
@@ -111,8 +120,10 @@ def test_every_pattern_can_be_filled(world):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("route", APP_ROUTES, ids=lambda r: r.id)
 def test_get(route, persona, world):
+    before = snapshot()
     response = client_as(world, persona).get(url_for(route, world))
     status = response.status_code
+    assert snapshot() == before, f"GET {route.id} changed the database: use POST"
     if route.public:
         assert route.name in PUBLIC, f"{route.id} is public: list it in PUBLIC with a reason"
         expected = REDIRECTS.get(route.name, PUBLIC[route.name]) if persona != "anonymous" else 0
