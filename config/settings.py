@@ -213,7 +213,7 @@ AXES_CLIENT_IP_CALLABLE = "config.observability.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False  # our request log already says who and where
 
-# JSON lines on stderr (LOG_FORMAT=plain for a human at a terminal); request context on each.
+# JSON lines on stderr (plain text with DEBUG, for a human at a terminal); request context on each.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -224,7 +224,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": os.environ.get("LOG_FORMAT", "json"),
+            "formatter": os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json"),
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
