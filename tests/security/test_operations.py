@@ -110,3 +110,8 @@ def test_expired_form_says_reload(annotator, project):
     client.force_login(annotator)
     response = client.post(f"/p/{project.slug}/delete/", {})
     assert response.status_code == 403 and "Reload it and send it again" in response.text
+
+
+def test_healthz_answers_head_and_refuses_post(client):
+    assert client.head("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405
