@@ -1,0 +1,356 @@
+"""Transcript files in, typed turns and passages out: the contract the importer consumes.
+
+Pure Python, no Django. `parse_transcript` decodes the bytes, picks a reader (`textformat`,
+`markup`, `subtitles`, `records`), then `build_turns` merges the readers' units into turns and
+cuts them into passages with `segmenter`. Anything we cannot read raises `ParseError` with a
+one-line reason and, where it applies, the line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from . import markup, records, subtitles, textformat
+from .metadata import date_from_filename, find_date, title_from_filename
+from .segmenter import INTERPRETER, segment
+from .units import MappedText, ParseError, Reading, Unit
+
+__all__ = ["ParseError", "ParsedPassage", "ParsedTurn", "ParsedTranscript", "decode", "detect_format", "parse_transcript"]
+
+FORMATS = ("text", "html", "srt", "vtt", "json", "csv")
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ParsedPassage:
+    text: str  # == turn.text[start:end]
+    kind: str  # "speech" or "stage"
+    paragraph: int  # 0-based within the turn
+    start: int
+    end: int
+    source_start: int | None  # offsets into ParsedTranscript.text; None where not derivable
+    source_end: int | None
+    start_time: float | None = None
+    end_time: float | None = None
+
+
+@dataclass(frozen=True)
+class ParsedTurn:
+    speaker_label: str
+    text: str  # paragraphs joined by "\n", "(Via interpreter)" removed
+    interpreted: bool
+    passages: tuple[ParsedPassage, ...]
+    line: int
+    start_time: float | None = None
+    end_time: float | None = None
+
+
+@dataclass(frozen=True)
+class ParsedTranscript:
+    title: str
+    date: datetime.date | None
+    source_name: str
+    source_url: str
+    format: str
+    text: str  # the decoded original; source offsets index into it
+    turns: tuple[ParsedTurn, ...]
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def speaker_labels(self) -> list[str]:
+        return list(dict.fromkeys(turn.speaker_label for turn in self.turns))
+
+
+_SIGNATURES = {
+    b"%PDF": "a PDF document; copy its text into a .txt file first",
+    b"PK\x03\x04": "a ZIP archive (or a Word/OpenDocument file); save it as plain text first",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"{\\rtf": "an RTF document; save it as plain text first",
+    b"\xd0\xcf\x11\xe0": "an old Microsoft Office document; save it as plain text first",
+    b"\x1f\x8b": "a gzip archive",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def decode(data: bytes, *, filename: str = "") -> str:
+    """Bytes to text: UTF-8 (BOM or not), UTF-16/32 with BOM, else Windows-1252.
+
+    Line ends are left as they are (CRLF, CR or LF): the decoded text is stored as the
+    transcript's original, and standoff annotations made on the file count every character,
+    so normalising them would shift offsets. The readers split lines on all three.
+    """
+    where = f"{filename}: " if filename else ""
+    if not data.strip():
+        raise ParseError(f"{where}the file is empty")
+    for signature, what in _SIGNATURES.items():
+        if data.startswith(signature):
+            raise ParseError(f"{where}this is {what}, not a transcript")
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise ParseError(f"{where}not valid {encoding.upper()} despite its byte-order mark ({error.reason})") from None
+            return _check_text(text, where)
+    if b"\x00" in data[:4096]:
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise ParseError(f"{where}this looks like a binary file, not a transcript")
+        return _check_text(text, where)
+    try:
+        return _check_text(data.decode("utf-8"), where)
+    except UnicodeDecodeError as error:
+        utf8_error = error
+    try:
+        return _check_text(data.decode("cp1252"), where)
+    except UnicodeDecodeError:
+        line = data.count(b"\n", 0, utf8_error.start) + 1
+        byte = data[utf8_error.start]
+        raise ParseError(
+            f"{where}cannot decode byte 0x{byte:02x}: neither UTF-8 nor Windows-1252", line=line
+        ) from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    even_zeros, odd_zeros = sample[0::2].count(0), sample[1::2].count(0)
+    encoding = "utf-16-le" if odd_zeros > 0.4 * len(sample) / 2 and even_zeros == 0 else None
+    encoding = encoding or ("utf-16-be" if even_zeros > 0.4 * len(sample) / 2 and odd_zeros == 0 else None)
+    if encoding is None or len(data) % 2:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _check_text(text: str, where: str) -> str:
+    controls = _CONTROL.findall(text[:100_000])
+    if "\x00" in controls or len(controls) > max(10, len(text[:100_000]) // 100):
+        raise ParseError(f"{where}this looks like a binary file, not a transcript")
+    if not text.strip():
+        raise ParseError(f"{where}the file is empty")
+    return text
+
+
+_EXTENSIONS = {
+    ".srt": "srt", ".vtt": "vtt", ".json": "json", ".jsonl": "json", ".csv": "csv", ".tsv": "csv",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+}
+_HTML = re.compile(r"<(?:!doctype html|html|body|p|br|div|strong|b|font|span)\b", re.IGNORECASE)
+_SRT_START = re.compile(r"\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
+
+
+def detect_format(text: str, filename: str = "") -> str:
+    """One of FORMATS, or "tei"/"pybytes" for shapes we recognise in order to refuse or unwrap."""
+    head = text.lstrip("\ufeff \t\r\n")[:2000]
+    lowered = head.lower()
+    if head.startswith("WEBVTT"):
+        return "vtt"
+    if _SRT_START.match(head):
+        return "srt"
+    if lowered.startswith("<?xml") or "<tei" in lowered:
+        if "<tei" in lowered or "tei-c.org" in lowered:
+            return "tei"
+    if re.match(r"b(['\"])", head) and ("\\n" in head or "\\x" in head) and _HTML.search(head):
+        return "pybytes"
+    extension = "." + filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    if extension in _EXTENSIONS and extension not in {".html", ".htm", ".xhtml"}:
+        return _EXTENSIONS[extension]
+    if head[:1] in "[{":
+        return "json"
+    if extension in {".html", ".htm", ".xhtml"} or len(_HTML.findall(text[:20000])) >= 3:
+        return "html"
+    if records.looks_tabular(text):
+        return "csv"
+    return "text"
+
+
+_READERS = {
+    "text": textformat.read_text,
+    "html": markup.read_html,
+    "srt": subtitles.read_srt,
+    "vtt": subtitles.read_vtt,
+    "json": records.read_json,
+    "csv": records.read_csv,
+}
+
+
+def parse_transcript(
+    data: bytes | str,
+    *,
+    filename: str = "",
+    format: str = "auto",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    monologue_speaker: str | None = None,
+) -> ParsedTranscript:
+    size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+    if size > max_bytes:
+        raise ParseError(f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit")
+    text = decode(data, filename=filename) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    if not text.strip():
+        raise ParseError("the file is empty")
+    detected = detect_format(text, filename) if format == "auto" else format
+    if detected == "tei":
+        raise ParseError("TEI XML is not supported yet; export the transcript as plain text or HTML", line=1)
+    offsets_valid = True
+    warnings: list[str] = []
+    if detected == "pybytes":
+        html_text, offsets_valid = markup.unwrap_python_bytes(text), False
+        warnings.append("the file held a Python bytes literal (b'…'); read the HTML inside it")
+        reading = markup.read_html(html_text, monologue_speaker=monologue_speaker)
+        detected = "html"
+    elif detected not in _READERS:
+        raise ParseError(f"unknown format {detected!r}; use one of {', '.join(('auto', *FORMATS))}")
+    else:
+        reading = _READERS[detected](text, monologue_speaker=monologue_speaker)
+    turns = build_turns(reading, offsets_valid=offsets_valid)
+    if not turns:
+        raise ParseError("no speaker turns with any text found")
+    title = reading.title or title_from_filename(filename)
+    date = find_date(title) or find_date(reading.date_text) or date_from_filename(filename)
+    metadata = {**reading.metadata, "warnings": warnings + reading.warnings}
+    return ParsedTranscript(
+        title=title[:300],
+        date=date,
+        source_name=reading.source_name,
+        source_url=reading.source_url,
+        format=detected,
+        text=text,
+        turns=tuple(turns),
+        metadata=json.loads(json.dumps(metadata, default=str)),
+    )
+
+
+def _stage_only(unit: Unit) -> bool:
+    text = " ".join(chunk.text.text for paragraph in unit.paragraphs for chunk in paragraph.chunks)
+    return bool(text.strip()) and all(kind == "stage" for *_, kind in segment(text))
+
+
+def build_turns(reading: Reading, *, offsets_valid: bool = True) -> list[ParsedTurn]:
+    """Merge the reader's units into turns and cut each into passages."""
+    units = [unit for unit in reading.units if any(p.chunks for p in unit.paragraphs)]
+    # A label that never says a word ("SYSTEM: (Inaudible.)") is a stage note in the current turn.
+    speaking = {unit.label for unit in units if unit.label and not _stage_only(unit)}
+    merged: list[tuple[Unit, bool]] = []
+    for unit in units:
+        interpreted = any(INTERPRETER.search(c.text.text) for p in unit.paragraphs for c in p.chunks)
+        if merged and (unit.label is None or unit.label not in speaking):
+            previous = merged[-1][0]
+            if unit.label is not None:
+                reading.warnings.append(f"line {unit.line}: {unit.label} only has stage directions; kept as a note in {previous.label}'s turn")
+            _append_paragraphs(previous, unit)
+            continue
+        if merged and merged[-1][0].label == unit.label and merged[-1][1] == interpreted:
+            _append_paragraphs(merged[-1][0], unit)
+            continue
+        if unit.label is None:
+            continue  # a stage note before any speaker: the readers keep it as metadata
+        merged.append((unit, interpreted))
+    turns = []
+    for unit, interpreted in merged:
+        turn = _build_turn(unit, interpreted, offsets_valid)
+        if turn is None:
+            reading.warnings.append(f"line {unit.line}: {unit.label} has no text; skipped")
+        else:
+            turns.append(turn)
+    return turns
+
+
+def _append_paragraphs(target: Unit, unit: Unit) -> None:
+    for paragraph in unit.paragraphs:
+        if paragraph.hard_breaks and target.paragraphs and target.paragraphs[-1].hard_breaks:
+            target.paragraphs[-1].chunks.extend(paragraph.chunks)
+        else:
+            target.paragraphs.append(paragraph)
+    if unit.end_time is not None:
+        target.end_time = unit.end_time
+
+
+def _spoken_spans(content: str):
+    """Trimmed, non-empty stretches of a chunk with "(Via interpreter)" cut out."""
+    cursor = 0
+    for match in [*INTERPRETER.finditer(content), None]:
+        end = match.start() if match else len(content)
+        start = cursor
+        while start < end and content[start].isspace():
+            start += 1
+        while end > start and content[end - 1].isspace():
+            end -= 1
+        if start < end:
+            yield start, end
+        if match:
+            cursor = match.end()
+
+
+def _build_turn(unit: Unit, interpreted: bool, offsets_valid: bool) -> ParsedTurn | None:
+    text = MappedText()
+    paragraphs: list[tuple[int, int, bool]] = []  # (start, end, hard_breaks) in the turn text
+    chunk_starts: list[int] = []
+    chunk_times: list[tuple[float | None, float | None]] = []
+    for paragraph in unit.paragraphs:
+        paragraph_start = None
+        for chunk in paragraph.chunks:
+            chunk_started = False
+            for start, end in _spoken_spans(chunk.text.text):
+                if text.length:
+                    text.add(" " if paragraph_start is not None else "\n", None)
+                if paragraph_start is None:
+                    paragraph_start = text.length
+                if not chunk_started:
+                    chunk_starts.append(text.length)
+                    chunk_times.append((chunk.start_time, chunk.end_time))
+                    chunk_started = True
+                text.extend(chunk.text, start, end)
+        if paragraph_start is not None:
+            paragraphs.append((paragraph_start, text.length, paragraph.hard_breaks))
+    content = text.text
+    passages = []
+    for number, (p_start, p_end, hard) in enumerate(paragraphs):
+        bounds = [p_start, p_end]
+        if hard:  # each chunk is a sentence already (CSV rows): never merge across them
+            bounds[1:1] = [b for b in chunk_starts if p_start < b < p_end]
+        for lo, hi in zip(bounds, bounds[1:], strict=False):
+            for start, end, kind in segment(content, lo, hi):
+                source_start, source_end = text.source_span(start, end) if offsets_valid else (None, None)
+                first = bisect_right(chunk_starts, start) - 1
+                last = bisect_right(chunk_starts, end - 1) - 1
+                passages.append(
+                    ParsedPassage(
+                        text=content[start:end],
+                        kind=kind,
+                        paragraph=number,
+                        start=start,
+                        end=end,
+                        source_start=source_start,
+                        source_end=source_end,
+                        start_time=chunk_times[first][0],
+                        end_time=chunk_times[last][1],
+                    )
+                )
+    if not passages:
+        return None
+    starts = [start for start, _ in chunk_times if start is not None]
+    ends = [end for _, end in chunk_times if end is not None]
+    return ParsedTurn(
+        speaker_label=unit.label or "",
+        text=content,
+        interpreted=interpreted,
+        passages=tuple(passages),
+        line=unit.line,
+        start_time=min(starts) if starts else unit.start_time,
+        end_time=max(ends) if ends else unit.end_time,
+    )

@@ -1,0 +1,139 @@
+"""What the format readers hand to the turn builder: labelled units of text that remember where
+each character came from in the source. Pure Python; no Django.
+
+A reader turns a file into `Unit`s (one per speaker label, or per unlabelled stage note);
+`parsing.build_turns` merges, cleans and segments them. Keeping the source mapping here is what
+lets passages carry `source_start`/`source_end`, so standoff annotations (brat) made on the
+original file land on the right passage.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+
+class ParseError(ValueError):
+    """A transcript we cannot import; the message says what and, where known, on which line."""
+
+    def __init__(self, message: str, *, line: int | None = None):
+        super().__init__(f"line {line}: {message}" if line is not None else message)
+        self.line = line
+        self.reason = message
+
+
+class MappedText:
+    """A string assembled from pieces, each tied to a source offset.
+
+    A piece is *exact* when its characters are a verbatim copy of the source starting at `src`;
+    otherwise (a collapsed space, an expanded entity) it stands for the source range
+    `src`..`src_end` as a whole, and `src` is None for inserted separators.
+    """
+
+    __slots__ = ("_parts", "_starts", "_srcs", "_src_ends", "_exact", "length")
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._starts: list[int] = []
+        self._srcs: list[int | None] = []
+        self._src_ends: list[int | None] = []
+        self._exact: list[bool] = []
+        self.length = 0
+
+    def add(self, text: str, src: int | None, *, exact: bool = True, src_end: int | None = None) -> None:
+        if not text:
+            return
+        if src is None:
+            exact = False
+        self._parts.append(text)
+        self._starts.append(self.length)
+        self._srcs.append(src)
+        self._src_ends.append(src + len(text) if exact and src is not None else src_end)
+        self._exact.append(exact)
+        self.length += len(text)
+
+    def extend(self, other: MappedText, start: int = 0, end: int | None = None) -> None:
+        """Append other[start:end], keeping its mapping."""
+        end = other.length if end is None else end
+        if start >= end:
+            return
+        index = max(bisect_right(other._starts, start) - 1, 0)
+        while index < len(other._parts) and other._starts[index] < end:
+            part, part_start = other._parts[index], other._starts[index]
+            lo, hi = max(start, part_start) - part_start, min(end, part_start + len(part)) - part_start
+            src = other._srcs[index]
+            if other._exact[index]:
+                self.add(part[lo:hi], src + lo if src is not None else None)
+            else:
+                self.add(part[lo:hi], src, exact=False, src_end=other._src_ends[index])
+            index += 1
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def source_span(self, start: int, end: int) -> tuple[int | None, int | None]:
+        """Source offsets of self.text[start:end]; None where a boundary is an inserted character."""
+        if start >= end or end > self.length:
+            return None, None
+        return self._source_at(start, first=True), self._source_at(end - 1, first=False)
+
+    def _source_at(self, offset: int, *, first: bool) -> int | None:
+        index = bisect_right(self._starts, offset) - 1
+        src = self._srcs[index]
+        if src is None:
+            return None
+        if self._exact[index]:
+            return src + (offset - self._starts[index]) + (0 if first else 1)
+        return src if first else self._src_ends[index]
+
+
+@dataclass
+class Chunk:
+    """One stretch of a paragraph: a wrapped line, a subtitle cue, a CSV row, a JSON text block."""
+
+    text: MappedText
+    start_time: float | None = None
+    end_time: float | None = None
+
+
+@dataclass
+class Paragraph:
+    chunks: list[Chunk] = field(default_factory=list)
+    # True when each chunk is already a sentence of its own (CSV rows, as datasets ship them).
+    hard_breaks: bool = False
+
+
+@dataclass
+class Unit:
+    """What one speaker label introduces; `label` None for a stage note nobody speaks."""
+
+    label: str | None
+    line: int
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    start_time: float | None = None
+    end_time: float | None = None
+
+    def new_paragraph(self, *, hard_breaks: bool = False) -> Paragraph:
+        paragraph = Paragraph(hard_breaks=hard_breaks)
+        self.paragraphs.append(paragraph)
+        return paragraph
+
+
+def mapped(text: str, src: int | None) -> MappedText:
+    result = MappedText()
+    result.add(text, src)
+    return result
+
+
+@dataclass
+class Reading:
+    """A reader's result: units plus what it learnt about the document."""
+
+    units: list[Unit]
+    title: str = ""
+    date_text: str = ""
+    source_name: str = ""
+    source_url: str = ""
+    metadata: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
