@@ -8,14 +8,44 @@ from pathlib import PurePath
 
 MONTHS = {
     # English, then Spanish, Galician, Portuguese, French, German (parliament records use them).
-    **{m: i for i, m in enumerate("january february march april may june july august september october november december".split(), 1)},
+    **{
+        m: i
+        for i, m in enumerate(
+            "january february march april may june july august september october november december".split(), 1
+        )
+    },
     **{m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)},
     "sept": 9,
-    **{m: i for i, m in enumerate("enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(), 1)},
-    **{m: i for i, m in enumerate("xaneiro febreiro marzo abril maio xuño xullo agosto setembro outubro novembro decembro".split(), 1)},
-    **{m: i for i, m in enumerate("janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro".split(), 1)},
-    **{m: i for i, m in enumerate("janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(), 1)},
-    **{m: i for i, m in enumerate("januar februar märz april mai juni juli august september oktober november dezember".split(), 1)},
+    **{
+        m: i
+        for i, m in enumerate(
+            "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(), 1
+        )
+    },
+    **{
+        m: i
+        for i, m in enumerate(
+            "xaneiro febreiro marzo abril maio xuño xullo agosto setembro outubro novembro decembro".split(), 1
+        )
+    },
+    **{
+        m: i
+        for i, m in enumerate(
+            "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro".split(), 1
+        )
+    },
+    **{
+        m: i
+        for i, m in enumerate(
+            "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(), 1
+        )
+    },
+    **{
+        m: i
+        for i, m in enumerate(
+            "januar februar märz april mai juni juli august september oktober november dezember".split(), 1
+        )
+    },
 }
 _MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")

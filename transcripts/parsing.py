@@ -18,9 +18,17 @@ from dataclasses import dataclass, field
 from . import markup, records, subtitles, textformat
 from .metadata import date_from_filename, find_date, title_from_filename
 from .segmenter import INTERPRETER, segment
-from .units import MappedText, ParseError, Reading, Unit
+from .units import MappedText, Paragraph, ParseError, Reading, Unit
 
-__all__ = ["ParseError", "ParsedPassage", "ParsedTurn", "ParsedTranscript", "decode", "detect_format", "parse_transcript"]
+__all__ = [
+    "ParseError",
+    "ParsedPassage",
+    "ParsedTurn",
+    "ParsedTranscript",
+    "decode",
+    "detect_format",
+    "parse_transcript",
+]
 
 FORMATS = ("text", "html", "srt", "vtt", "json", "csv")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -103,7 +111,9 @@ def decode(data: bytes, *, filename: str = "") -> str:
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError as error:
-                raise ParseError(f"{where}not valid {encoding.upper()} despite its byte-order mark ({error.reason})") from None
+                raise ParseError(
+                    f"{where}not valid {encoding.upper()} despite its byte-order mark ({error.reason})"
+                ) from None
             return _check_text(text, where)
     if b"\x00" in data[:4096]:
         text = _utf16_without_bom(data)
@@ -119,9 +129,7 @@ def decode(data: bytes, *, filename: str = "") -> str:
     except UnicodeDecodeError:
         line = data.count(b"\n", 0, utf8_error.start) + 1
         byte = data[utf8_error.start]
-        raise ParseError(
-            f"{where}cannot decode byte 0x{byte:02x}: neither UTF-8 nor Windows-1252", line=line
-        ) from None
+        raise ParseError(f"{where}cannot decode byte 0x{byte:02x}: neither UTF-8 nor Windows-1252", line=line) from None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -147,8 +155,15 @@ def _check_text(text: str, where: str) -> str:
 
 
 _EXTENSIONS = {
-    ".srt": "srt", ".vtt": "vtt", ".json": "json", ".jsonl": "json", ".csv": "csv", ".tsv": "csv",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".srt": "srt",
+    ".vtt": "vtt",
+    ".json": "json",
+    ".jsonl": "json",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
 }
 _HTML = re.compile(r"<(?:!doctype html|html|body|p|br|div|strong|b|font|span)\b", re.IGNORECASE)
 _SRT_START = re.compile(r"\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
@@ -165,7 +180,7 @@ def detect_format(text: str, filename: str = "") -> str:
     if lowered.startswith("<?xml") or "<tei" in lowered:
         if "<tei" in lowered or "tei-c.org" in lowered:
             return "tei"
-    if re.match(r"b(['\"])", head) and ("\\n" in head or "\\x" in head) and _HTML.search(head):
+    if re.match(r"b['\"]", head) and text.rstrip().endswith(head[1]) and _HTML.search(head):
         return "pybytes"
     extension = "." + filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if extension in _EXTENSIONS and extension not in {".html", ".htm", ".xhtml"}:
@@ -251,7 +266,9 @@ def build_turns(reading: Reading, *, offsets_valid: bool = True) -> list[ParsedT
         if merged and (unit.label is None or unit.label not in speaking):
             previous = merged[-1][0]
             if unit.label is not None:
-                reading.warnings.append(f"line {unit.line}: {unit.label} only has stage directions; kept as a note in {previous.label}'s turn")
+                reading.warnings.append(
+                    f"line {unit.line}: {unit.label} only has stage directions; kept as a note in {previous.label}'s turn"
+                )
             _append_paragraphs(previous, unit)
             continue
         if merged and merged[-1][0].label == unit.label and merged[-1][1] == interpreted:
@@ -298,7 +315,7 @@ def _spoken_spans(content: str):
 
 def _build_turn(unit: Unit, interpreted: bool, offsets_valid: bool) -> ParsedTurn | None:
     text = MappedText()
-    paragraphs: list[tuple[int, int, bool]] = []  # (start, end, hard_breaks) in the turn text
+    paragraphs: list[tuple[int, int, Paragraph]] = []  # (start, end, paragraph) in the turn text
     chunk_starts: list[int] = []
     chunk_times: list[tuple[float | None, float | None]] = []
     for paragraph in unit.paragraphs:
@@ -316,15 +333,16 @@ def _build_turn(unit: Unit, interpreted: bool, offsets_valid: bool) -> ParsedTur
                     chunk_started = True
                 text.extend(chunk.text, start, end)
         if paragraph_start is not None:
-            paragraphs.append((paragraph_start, text.length, paragraph.hard_breaks))
+            paragraphs.append((paragraph_start, text.length, paragraph))
     content = text.text
     passages = []
-    for number, (p_start, p_end, hard) in enumerate(paragraphs):
+    for number, (p_start, p_end, paragraph) in enumerate(paragraphs):
         bounds = [p_start, p_end]
-        if hard:  # each chunk is a sentence already (CSV rows): never merge across them
+        if paragraph.hard_breaks:  # each chunk is a sentence already (CSV rows): never merge them
             bounds[1:1] = [b for b in chunk_starts if p_start < b < p_end]
         for lo, hi in zip(bounds, bounds[1:], strict=False):
-            for start, end, kind in segment(content, lo, hi):
+            pieces = [(lo, hi, paragraph.kind)] if paragraph.kind else segment(content, lo, hi)
+            for start, end, kind in pieces:
                 source_start, source_end = text.source_span(start, end) if offsets_valid else (None, None)
                 first = bisect_right(chunk_starts, start) - 1
                 last = bisect_right(chunk_starts, end - 1) - 1

@@ -103,7 +103,7 @@ def _splits_here(text: str, match: re.Match, next_at: int, region_start: int, op
     word = before.group(1).lstrip("\"'“‘«([¿¡—-")
     token = word + "."
     if _DOTTED_ACRONYM.fullmatch(token):
-        next_word = re.match(r"\w+", text[next_at:next_at + 20])
+        next_word = re.match(r"\w+", text[next_at : next_at + 20])
         return bool(next_word) and next_word.group() in SENTENCE_STARTERS
     if _INITIAL.fullmatch(token):
         return False
@@ -128,7 +128,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         if next_at >= end:
             break
         if "…" in match.group() or "..." in match.group():
-            chunk = text[quotes_scanned:match.start()]
+            chunk = text[quotes_scanned : match.start()]
             curly_open += chunk.count("“") - chunk.count("”")
             straight += chunk.count('"')
             quotes_scanned = match.start()
@@ -159,7 +159,7 @@ def segment(text: str, start: int = 0, end: int | None = None) -> list[tuple[int
 
 
 def _absorb_bare_punctuation(text: str, passages: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """"… out there [crosstalk 00:08:48]." must not leave "." as a passage of its own."""
+    """ "… out there [crosstalk 00:08:48]." must not leave "." as a passage of its own."""
     result: list[tuple[int, int, str]] = []
     for start, end, kind in passages:
         if any(ch.isalnum() for ch in text[start:end]) or not (result or len(passages) > 1):

@@ -51,7 +51,7 @@ _JUNK_LINE = re.compile(
     r"www\.\S+|.*\|.*|\W*|page \d+(?: of \d+)?",
     re.IGNORECASE,
 )
-_TERMINAL = tuple(".?!…\"”’):;-—")
+_TERMINAL = tuple('.?!…"”’):;-—')
 _FIRST_WORD = re.compile(r"\S+")
 _COURT_LINE = re.compile(r"[ \t]*\d{1,2}(?:[ \t]+\S|[ \t]*$)")
 
@@ -87,7 +87,7 @@ def _is_heading(core: str) -> bool:
 
 
 def label_kind(label: str) -> str | None:
-    """"caps" for "FOREIGN MINISTER LAVROV", "name" for "Chris Wallace", None for anything else."""
+    """ "caps" for "FOREIGN MINISTER LAVROV", "name" for "Chris Wallace", None for anything else."""
     core = _SUFFIX.sub("", _PREFIX.sub("", label, count=1)).strip()
     tokens = core.split()
     if not tokens or len(tokens) > 7 or _is_heading(core):
@@ -104,7 +104,7 @@ def label_kind(label: str) -> str | None:
     return "name"
 
 
-def _read_line(text: str, start: int, end: int):
+def read_line(text: str, start: int, end: int):
     """(content_start, content_end, label, kind, body_start, time) for one line."""
     while start < end and text[start].isspace():
         start += 1
@@ -130,7 +130,7 @@ def _read_line(text: str, start: int, end: int):
     return (start, end, " ".join(match["label"].split()), kind, body, time)
 
 
-def _junk(text: str, start: int, end: int) -> bool:
+def is_junk(text: str, start: int, end: int) -> bool:
     line = text[start:end]
     return bool(_JUNK_LINE.fullmatch(line) or SOURCE_LINE.fullmatch(line))
 
@@ -148,9 +148,10 @@ def _wrap_width(lengths: list[int]) -> int | None:
 
 def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
     lines = split_lines(text)
-    infos = [_read_line(text, start, end) for start, end in lines]
+    infos = [read_line(text, start, end) for start, end in lines]
     _refuse_court_pages(text, infos)
     _drop_unlikely_name_labels(text, infos)
+    _drop_odd_name_labels(infos)
     labelled = [index for index, info in enumerate(infos) if info[2]]
     reading = Reading(units=[])
     if not labelled:
@@ -162,7 +163,7 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
         first, last = 0, len(lines) - 1
     else:
         first, last = labelled[0], len(lines) - 1
-        while last > labelled[-1] and (infos[last][0] == infos[last][1] or _junk(text, *infos[last][:2])):
+        while last > labelled[-1] and (infos[last][0] == infos[last][1] or is_junk(text, *infos[last][:2])):
             last -= 1
         _keep_furniture(text, infos[:first], infos[last + 1 :], first, last, reading)
     body = infos[first : last + 1]
@@ -171,7 +172,7 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
     one_turn_per_line = width is None and nonblank and sum(bool(info[2]) for info in body) >= 0.6 * nonblank
     reading.metadata["wrapped_at"] = width
     known = {info[2] for info in body if info[2]}
-    midline = _midline_pattern(known)
+    midline = midline_pattern(known)
 
     unit: Unit | None = None
     if not labelled:
@@ -192,11 +193,11 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
             paragraph = unit.paragraphs[-1] if unit.paragraphs else unit.new_paragraph()
             if paragraph.chunks and (pending_break or width is None or _ends_paragraph(text, previous, start, width)):
                 paragraph = unit.new_paragraph()
+                if pending_break and _heading_between_turns(text, infos, index, last):
+                    paragraph.kind = "stage"
             if one_turn_per_line:
-                reading.warnings.append(
-                    f"line {index + 1}: no speaker label; kept as part of {unit.label}'s turn"
-                )
-        pieces = _split_midline(text, body_start, end, midline)
+                reading.warnings.append(f"line {index + 1}: no speaker label; kept as part of {unit.label}'s turn")
+        pieces = split_midline(text, body_start, end, midline)
         for position, (piece_label, piece_start, piece_end) in enumerate(pieces):
             if position:
                 unit = Unit(label=piece_label, line=index + 1)
@@ -206,6 +207,19 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
                 paragraph.chunks.append(_chunk(text, piece_start, piece_end, unit))
         pending_break, previous = False, (start, end)
     return reading
+
+
+def _heading_between_turns(text: str, infos: list, index: int, last: int) -> bool:
+    """An unpunctuated paragraph standing alone before a turn: an agenda heading, not speech."""
+    start, end = infos[index][:2]
+    if text[end - 1] in '.?!…"”’»):;,-—' or end - start > 300:
+        return False
+    following = index + 1
+    if following > last or infos[following][1] > infos[following][0]:
+        return False  # needs a blank line after it
+    while following <= last and infos[following][1] == infos[following][0]:
+        following += 1
+    return following > last or bool(infos[following][2])
 
 
 def _chunk(text: str, start: int, end: int, unit: Unit) -> Chunk:
@@ -223,7 +237,7 @@ def _ends_paragraph(text: str, previous, start: int, width: int) -> bool:
     return (prev_end - prev_start) + 1 + (len(word.group()) if word else 0) <= width
 
 
-def _midline_pattern(known: set[str]) -> re.Pattern | None:
+def midline_pattern(known: set[str]) -> re.Pattern | None:
     caps = [label for label in known if label_kind(label) == "caps"]
     if not caps:
         return None
@@ -231,7 +245,7 @@ def _midline_pattern(known: set[str]) -> re.Pattern | None:
     return re.compile(rf"(?<=[.?!…\"”’)\]—-])[ \t]+(?P<label>{alternatives}):[ \t]+(?=\S)")
 
 
-def _split_midline(text: str, start: int, end: int, pattern: re.Pattern | None):
+def split_midline(text: str, start: int, end: int, pattern: re.Pattern | None):
     """Split "… our country. COOPER: Secretary Clinton …" at labels the document uses elsewhere."""
     pieces: list[tuple[str | None, int, int]] = []
     label, cursor = None, start
@@ -260,6 +274,21 @@ def _drop_unlikely_name_labels(text: str, infos: list) -> None:
         previous_end = end
 
 
+def _drop_odd_name_labels(infos: list) -> None:
+    """In a transcript labelled in capitals, a one-off "Live Analysis:" is a heading, not a speaker."""
+    kinds = [info[3] for info in infos if info[3]]
+    caps = kinds.count("caps")
+    if caps < 5 or caps < 0.8 * len(kinds):
+        return
+    counts: dict[str, int] = {}
+    for info in infos:
+        if info[3] == "name":
+            counts[info[2]] = counts.get(info[2], 0) + 1
+    for index, info in enumerate(infos):
+        if info[3] == "name" and counts[info[2]] == 1:
+            infos[index] = (info[0], info[1], None, None, info[0], None)
+
+
 def _refuse_court_pages(text: str, infos: list) -> None:
     nonblank = [(index, info) for index, info in enumerate(infos) if info[1] > info[0]]
     numbered = [index for index, info in nonblank if _COURT_LINE.match(text, info[0], info[1])]
@@ -274,27 +303,35 @@ def _refuse_court_pages(text: str, infos: list) -> None:
 
 
 def _keep_furniture(text: str, header: list, trailer: list, first: int, last: int, reading: Reading) -> None:
-    """Title, date and source from the junk around the turns; the junk itself goes to metadata."""
     header_lines = [text[start:end] for start, end, *_ in header if end > start]
     trailer_lines = [text[start:end] for start, end, *_ in trailer if end > start]
-    for line in header_lines + trailer_lines:
+    keep_furniture(
+        header_lines, trailer_lines, reading, header_lines=[1, first], trailer_lines=[last + 2, last + 1 + len(trailer)]
+    )
+
+
+def keep_furniture(header: list[str], trailer: list[str], reading: Reading, **where) -> None:
+    """Title, date and source from the junk around the turns; the junk itself goes to metadata."""
+    for line in header + trailer:
         if source := parse_source(line):
             reading.source_name, reading.source_url = source
             break
-    dated = [line for line in header_lines if len(line) <= 150 and find_date(line)]
+    dated = [line for line in header if len(line) <= 150 and find_date(line)]
     plain = [
         line
-        for line in header_lines
+        for line in header
         if 8 <= len(line) <= 120 and not _JUNK_LINE.fullmatch(line) and not line.endswith((".", ",", ";", ":"))
     ]
-    reading.title = (dated or plain or [""])[0].strip()
-    reading.date_text = "\n".join(header_lines + trailer_lines)
+    reading.title = reading.title or (dated or plain or [""])[0].strip()
+    reading.date_text = "\n".join([reading.title, *header, *trailer])
     stripped = []
-    if header_lines:
-        stripped.append({"where": "before the first turn", "lines": [1, first], "text": "\n".join(header_lines)})
-    if trailer_lines:
-        lines = [last + 2, last + 1 + len(trailer)]
-        stripped.append({"where": "after the last turn", "lines": lines, "text": "\n".join(trailer_lines)})
+    if header:
+        stripped.append(
+            {"where": "before the first turn", "lines": where.get("header_lines"), "text": "\n".join(header)}
+        )
+    if trailer:
+        stripped.append(
+            {"where": "after the last turn", "lines": where.get("trailer_lines"), "text": "\n".join(trailer)}
+        )
     if stripped:
         reading.metadata["stripped"] = stripped
-

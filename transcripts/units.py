@@ -102,6 +102,8 @@ class Paragraph:
     chunks: list[Chunk] = field(default_factory=list)
     # True when each chunk is already a sentence of its own (CSV rows, as datasets ship them).
     hard_breaks: bool = False
+    # "stage" for a paragraph nobody speaks (an agenda heading between turns); None: segment it.
+    kind: str | None = None
 
 
 @dataclass
