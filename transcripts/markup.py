@@ -14,16 +14,23 @@ import html
 import re
 from html.parser import HTMLParser
 
-from .textformat import is_junk, keep_furniture, label_kind, midline_pattern, read_line, split_midline
-from .units import Chunk, MappedText, ParseError, Reading, Unit
-
-SKIP = frozenset(
-    "script style nav header footer aside noscript template form select button svg iframe head "
-    "menu object canvas audio video math title".split()
+from .textformat import (
+    is_junk,
+    keep_furniture,
+    label_kind,
+    midline_pattern,
+    read_line,
+    split_midline,
 )
-BLOCK = frozenset(
+from .units import Chunk, MappedText, ParseError, Reading, Unit, words
+
+SKIP = words(
+    "script style nav header footer aside noscript template form select button svg iframe head "
+    "menu object canvas audio video math title"
+)
+BLOCK = words(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table blockquote section article main dd dt dl pre hr "
-    "td th figure figcaption address center body html tbody thead".split()
+    "td th figure figcaption address center body html tbody thead"
 )
 BOLD = frozenset({"b", "strong"})
 _SPACE = re.compile(r"\s+")
@@ -118,7 +125,9 @@ class _PageReader(HTMLParser):
                 if match.group() == " ":
                     block.text.add(" ", start + match.start())
                 else:
-                    block.text.add(" ", start + match.start(), exact=False, src_end=start + match.end())
+                    block.text.add(
+                        " ", start + match.start(), exact=False, src_end=start + match.end()
+                    )
                 block.trailing_space = True
             position = match.end()
         if position < len(data):
@@ -165,7 +174,9 @@ def unwrap_python_bytes(text: str) -> str:
     try:
         value = ast.literal_eval(text.strip())
     except (ValueError, SyntaxError, MemoryError, RecursionError):
-        raise ParseError("looks like a Python bytes literal (b'…') but is not a complete one", line=1) from None
+        raise ParseError(
+            "looks like a Python bytes literal (b'…') but is not a complete one", line=1
+        ) from None
     if not isinstance(value, bytes):
         raise ParseError("looks like a Python literal, not a transcript", line=1)
     try:
@@ -193,7 +204,13 @@ def _bold_label(block: _Block) -> tuple[str, int] | None:
             return None
         position += 1
     words = label.split()
-    if not words or len(words) > 8 or len(label) > 80 or label[-1] in ".,;!?" and not label.endswith("Jr."):
+    if (
+        not words
+        or len(words) > 8
+        or len(label) > 80
+        or label[-1] in ".,;!?"
+        and not label.endswith("Jr.")
+    ):
         return None
     if label_kind(label) is None and not any(ch.isupper() for ch in label[:1]):
         return None
@@ -220,13 +237,15 @@ def read_html(source: str, *, monologue_speaker: str | None = None) -> Reading:
         else:
             _, _, label, _, body, _ = read_line(text, 0, len(text))
         labelled.append((block, label, body))
-    reading = Reading(units=[], title=" ".join("".join(reader.title_parts).split()) or reader.heading)
+    reading = Reading(
+        units=[], title=" ".join("".join(reader.title_parts).split()) or reader.heading
+    )
     indexes = [index for index, (_, label, _) in enumerate(labelled) if label]
     if not indexes:
         if not monologue_speaker:
             raise ParseError(
-                "no speaker labels found (expected 'NAME:' at the start of paragraphs, or in bold); "
-                "import it as one speaker's monologue instead"
+                "no speaker labels found (expected 'NAME:' at the start of paragraphs, or in "
+                "bold); import it as one speaker's monologue instead"
             )
         first, last = 0, len(labelled) - 1
         unit = Unit(label=monologue_speaker, line=blocks[0].line if blocks else 1)
@@ -248,7 +267,9 @@ def read_html(source: str, *, monologue_speaker: str | None = None) -> Reading:
             unit = Unit(label=label, line=block.line)
             reading.units.append(unit)
         paragraph = unit.new_paragraph()
-        for position, (piece_label, start, end) in enumerate(split_midline(text, body, len(text), pattern)):
+        for position, (piece_label, start, end) in enumerate(
+            split_midline(text, body, len(text), pattern)
+        ):
             if position:
                 unit = Unit(label=piece_label, line=block.line)
                 reading.units.append(unit)

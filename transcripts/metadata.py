@@ -6,56 +6,32 @@ import datetime
 import re
 from pathlib import PurePath
 
-MONTHS = {
-    # English, then Spanish, Galician, Portuguese, French, German (parliament records use them).
-    **{
-        m: i
-        for i, m in enumerate(
-            "january february march april may june july august september october november december".split(), 1
-        )
-    },
-    **{m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)},
-    "sept": 9,
-    **{
-        m: i
-        for i, m in enumerate(
-            "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(), 1
-        )
-    },
-    **{
-        m: i
-        for i, m in enumerate(
-            "xaneiro febreiro marzo abril maio xuño xullo agosto setembro outubro novembro decembro".split(), 1
-        )
-    },
-    **{
-        m: i
-        for i, m in enumerate(
-            "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro".split(), 1
-        )
-    },
-    **{
-        m: i
-        for i, m in enumerate(
-            "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(), 1
-        )
-    },
-    **{
-        m: i
-        for i, m in enumerate(
-            "januar februar märz april mai juni juli august september oktober november dezember".split(), 1
-        )
-    },
-}
+# English, Spanish, Galician, Portuguese, French, German (parliament records use them).
+MONTH_NAMES = (
+    "january february march april may june july august september october november december",
+    "jan feb mar apr may jun jul aug sep oct nov dec",
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "xaneiro febreiro marzo abril maio xuño xullo agosto setembro outubro novembro decembro",
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "januar februar märz april mai juni juli august september oktober november dezember",
+)
+MONTHS = {name: number for names in MONTH_NAMES for number, name in enumerate(names.split(), 1)}
+MONTHS["sept"] = 9
 _MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _DAY_MONTH_YEAR = re.compile(
-    rf"(?<!\w)(\d{{1,2}})(?:st|nd|rd|th|º)?\.?\s+(?:de\s+)?({_MONTH})\.?,?\s+(?:de\s+)?(\d{{4}})(?!\d)", re.IGNORECASE
+    rf"(?<!\w)(\d{{1,2}})(?:st|nd|rd|th|º)?\.?\s+(?:de\s+)?({_MONTH})\.?,?\s+(?:de\s+)?(\d{{4}})(?!\d)",
+    re.IGNORECASE,
 )
-_MONTH_DAY_YEAR = re.compile(rf"(?<!\w)({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
+_MONTH_DAY_YEAR = re.compile(
+    rf"(?<!\w)({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+)
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 _URL = re.compile(r"https?://[^\s,;]+|www\.[\w-]+(?:\.[\w-]+)+")
-SOURCE_LINE = re.compile(r"(?:source|fonte|fuente|quelle)\s*:\s*(?P<source>\S.*?)\.?\s*$", re.IGNORECASE)
+SOURCE_LINE = re.compile(
+    r"(?:source|fonte|fuente|quelle)\s*:\s*(?P<source>\S.*?)\.?\s*$", re.IGNORECASE
+)
 
 
 def _date(year: str, month: int | str, day: str) -> datetime.date | None:

@@ -111,9 +111,10 @@ def decode(data: bytes, *, filename: str = "") -> str:
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError as error:
-                raise ParseError(
-                    f"{where}not valid {encoding.upper()} despite its byte-order mark ({error.reason})"
-                ) from None
+                reason = (
+                    f"not valid {encoding.upper()} despite its byte-order mark ({error.reason})"
+                )
+                raise ParseError(where + reason) from None
             return _check_text(text, where)
     if b"\x00" in data[:4096]:
         text = _utf16_without_bom(data)
@@ -129,14 +130,18 @@ def decode(data: bytes, *, filename: str = "") -> str:
     except UnicodeDecodeError:
         line = data.count(b"\n", 0, utf8_error.start) + 1
         byte = data[utf8_error.start]
-        raise ParseError(f"{where}cannot decode byte 0x{byte:02x}: neither UTF-8 nor Windows-1252", line=line) from None
+        raise ParseError(
+            f"{where}cannot decode byte 0x{byte:02x}: neither UTF-8 nor Windows-1252", line=line
+        ) from None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
     sample = data[:4096]
     even_zeros, odd_zeros = sample[0::2].count(0), sample[1::2].count(0)
     encoding = "utf-16-le" if odd_zeros > 0.4 * len(sample) / 2 and even_zeros == 0 else None
-    encoding = encoding or ("utf-16-be" if even_zeros > 0.4 * len(sample) / 2 and odd_zeros == 0 else None)
+    encoding = encoding or (
+        "utf-16-be" if even_zeros > 0.4 * len(sample) / 2 and odd_zeros == 0 else None
+    )
     if encoding is None or len(data) % 2:
         return None
     try:
@@ -177,9 +182,8 @@ def detect_format(text: str, filename: str = "") -> str:
         return "vtt"
     if _SRT_START.match(head):
         return "srt"
-    if lowered.startswith("<?xml") or "<tei" in lowered:
-        if "<tei" in lowered or "tei-c.org" in lowered:
-            return "tei"
+    if "<tei" in lowered or (lowered.startswith("<?xml") and "tei-c.org" in lowered):
+        return "tei"
     if re.match(r"b['\"]", head) and text.rstrip().endswith(head[1]) and _HTML.search(head):
         return "pybytes"
     extension = "." + filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
@@ -214,13 +218,19 @@ def parse_transcript(
 ) -> ParsedTranscript:
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > max_bytes:
-        raise ParseError(f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit")
-    text = decode(data, filename=filename) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+        raise ParseError(
+            f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit"
+        )
+    text = (
+        decode(data, filename=filename) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    )
     if not text.strip():
         raise ParseError("the file is empty")
     detected = detect_format(text, filename) if format == "auto" else format
     if detected == "tei":
-        raise ParseError("TEI XML is not supported yet; export the transcript as plain text or HTML", line=1)
+        raise ParseError(
+            "TEI XML is not supported yet; export the transcript as plain text or HTML", line=1
+        )
     offsets_valid = True
     warnings: list[str] = []
     if detected == "pybytes":
@@ -262,12 +272,15 @@ def build_turns(reading: Reading, *, offsets_valid: bool = True) -> list[ParsedT
     speaking = {unit.label for unit in units if unit.label and not _stage_only(unit)}
     merged: list[tuple[Unit, bool]] = []
     for unit in units:
-        interpreted = any(INTERPRETER.search(c.text.text) for p in unit.paragraphs for c in p.chunks)
+        interpreted = any(
+            INTERPRETER.search(c.text.text) for p in unit.paragraphs for c in p.chunks
+        )
         if merged and (unit.label is None or unit.label not in speaking):
             previous = merged[-1][0]
             if unit.label is not None:
                 reading.warnings.append(
-                    f"line {unit.line}: {unit.label} only has stage directions; kept as a note in {previous.label}'s turn"
+                    f"line {unit.line}: {unit.label} only has stage directions; "
+                    f"kept as a note in {previous.label}'s turn"
                 )
             _append_paragraphs(previous, unit)
             continue
@@ -343,7 +356,9 @@ def _build_turn(unit: Unit, interpreted: bool, offsets_valid: bool) -> ParsedTur
         for lo, hi in zip(bounds, bounds[1:], strict=False):
             pieces = [(lo, hi, paragraph.kind)] if paragraph.kind else segment(content, lo, hi)
             for start, end, kind in pieces:
-                source_start, source_end = text.source_span(start, end) if offsets_valid else (None, None)
+                source_start, source_end = (
+                    text.source_span(start, end) if offsets_valid else (None, None)
+                )
                 first = bisect_right(chunk_starts, start) - 1
                 last = bisect_right(chunk_starts, end - 1) - 1
                 passages.append(

@@ -1,4 +1,4 @@
-"""Datasets: JSON (our documented list, ConvoKit utterances, Oyez) and CSV/TSV, one row per utterance.
+"""Datasets: JSON (our documented list, ConvoKit utterances, Oyez) and CSV/TSV, a row per utterance.
 
 Our JSON format, documented in the README:
     [{"speaker": "CLINTON", "text": "Thank you.", "start": 12.5, "end": 14.0}, ...]
@@ -18,7 +18,17 @@ import re
 from .textformat import label_kind, split_lines
 from .units import Chunk, MappedText, ParseError, Reading, Unit
 
-SPEAKER_KEYS = ("speaker", "speaker_name", "speaker_label", "name", "who", "role", "user", "author", "participant")
+SPEAKER_KEYS = (
+    "speaker",
+    "speaker_name",
+    "speaker_label",
+    "name",
+    "who",
+    "role",
+    "user",
+    "author",
+    "participant",
+)
 TEXT_KEYS = ("text", "utterance", "content", "transcript", "sentence", "speech", "line", "words")
 START_KEYS = ("start", "start_time", "begin", "from", "start_seconds")
 END_KEYS = ("end", "end_time", "stop", "to", "end_seconds")
@@ -69,7 +79,9 @@ class _Locator:
             return _unmapped(value), self.line_of(self.cursor)
         self.cursor = position + len(needle)
         exact = needle[1:-1] == value
-        return (_mapped_at(value, position + 1) if exact else _unmapped(value)), self.line_of(position)
+        return (_mapped_at(value, position + 1) if exact else _unmapped(value)), self.line_of(
+            position
+        )
 
 
 def _mapped_at(value: str, source: int) -> MappedText:
@@ -89,14 +101,18 @@ def _load_json(text: str):
         return json.loads(text)
     except json.JSONDecodeError as error:
         if error.msg != "Extra data":
-            raise ParseError(f"malformed JSON: {error.msg} (column {error.colno})", line=error.lineno) from None
+            raise ParseError(
+                f"malformed JSON: {error.msg} (column {error.colno})", line=error.lineno
+            ) from None
     items = []  # JSON Lines, as ConvoKit writes utterances.jsonl
     for number, (start, end) in enumerate(split_lines(text), start=1):
         if text[start:end].strip():
             try:
                 items.append(json.loads(text[start:end]))
             except json.JSONDecodeError as error:
-                raise ParseError(f"malformed JSON line: {error.msg} (column {error.colno})", line=number) from None
+                raise ParseError(
+                    f"malformed JSON line: {error.msg} (column {error.colno})", line=number
+                ) from None
     return items
 
 
@@ -121,7 +137,11 @@ def _text(item: dict) -> str | None:
 def read_json(text: str, *, monologue_speaker: str | None = None) -> Reading:
     data = _load_json(text)
     locator = _Locator(text)
-    if isinstance(data, dict) and isinstance(data.get("transcript"), dict) and "sections" in data["transcript"]:
+    if (
+        isinstance(data, dict)
+        and isinstance(data.get("transcript"), dict)
+        and "sections" in data["transcript"]
+    ):
         return _read_oyez(data, locator)
     reading = Reading(units=[])
     items = data
@@ -154,7 +174,9 @@ def read_json(text: str, *, monologue_speaker: str | None = None) -> Reading:
         unit.new_paragraph().chunks.append(Chunk(body, start, end))
         reading.units.append(unit)
     if unknown == len(items):
-        raise ParseError("no item names a speaker; import it as one speaker's monologue instead", line=1)
+        raise ParseError(
+            "no item names a speaker; import it as one speaker's monologue instead", line=1
+        )
     if unknown:
         reading.warnings.append(f"{unknown} items without a speaker were attributed to UNKNOWN")
     return reading
@@ -164,14 +186,19 @@ def _read_oyez(data: dict, locator: _Locator) -> Reading:
     transcript = data["transcript"]
     case, hearing = str(transcript.get("title") or ""), str(data.get("title") or "")
     reading = Reading(
-        units=[], title=" — ".join(part for part in (hearing, case.title() if case.isupper() else case) if part)
+        units=[],
+        title=" — ".join(
+            part for part in (hearing, case.title() if case.isupper() else case) if part
+        ),
     )
     reading.date_text, reading.source_name = hearing, "Oyez"
     for section in transcript.get("sections") or []:
         for turn in section.get("turns") or []:
             speaker = turn.get("speaker") or {}
             label = " ".join(str(speaker.get("name") or "").split()) or "UNKNOWN SPEAKER"
-            unit = Unit(label=label, line=1, start_time=turn.get("start"), end_time=turn.get("stop"))
+            unit = Unit(
+                label=label, line=1, start_time=turn.get("start"), end_time=turn.get("stop")
+            )
             for block in turn.get("text_blocks") or []:
                 words = block.get("text")
                 if not isinstance(words, str) or not words.strip():
@@ -179,7 +206,9 @@ def _read_oyez(data: dict, locator: _Locator) -> Reading:
                 body, line = locator.find(words)
                 if not unit.paragraphs:
                     unit.line = line
-                unit.new_paragraph().chunks.append(Chunk(body, block.get("start"), block.get("stop")))
+                unit.new_paragraph().chunks.append(
+                    Chunk(body, block.get("start"), block.get("stop"))
+                )
             reading.units.append(unit)
     return reading
 
@@ -191,13 +220,22 @@ def looks_tabular(text: str) -> bool:
     if all(row.count("\t") == rows[0].count("\t") > 0 for row in rows):
         return True
     header = rows[0].lower()
-    return any(key in header for key in SPEAKER_KEYS) and any(key in header for key in TEXT_KEYS) and "," in header
+    return (
+        any(key in header for key in SPEAKER_KEYS)
+        and any(key in header for key in TEXT_KEYS)
+        and "," in header
+    )
 
 
 def _columns(header: list[str]) -> dict[str, int] | None:
     names = [cell.strip().lower().replace(" ", "_") for cell in header]
     found = {}
-    for role, keys in (("speaker", SPEAKER_KEYS), ("text", TEXT_KEYS), ("start", START_KEYS), ("end", END_KEYS)):
+    for role, keys in (
+        ("speaker", SPEAKER_KEYS),
+        ("text", TEXT_KEYS),
+        ("start", START_KEYS),
+        ("end", END_KEYS),
+    ):
         index = next((names.index(key) for key in keys if key in names), None)
         if index is not None:
             found[role] = index
@@ -209,7 +247,9 @@ def read_csv(text: str, *, monologue_speaker: str | None = None) -> Reading:
     delimiter = max("\t,;|", key=first.count)
     # TSV exports rarely quote, and a cell opening with a quote mark must stay text.
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting, strict=True)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting, strict=True
+    )
     try:
         rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     except csv.Error as error:
@@ -228,7 +268,9 @@ def read_csv(text: str, *, monologue_speaker: str | None = None) -> Reading:
     for line, row in rows:
         if len(row) < needed:
             raise ParseError(f"row has {len(row)} columns, expected at least {needed}", line=line)
-        speaker = " ".join(row[columns["speaker"]].split()) or (unit.label if unit else monologue_speaker)
+        speaker = " ".join(row[columns["speaker"]].split()) or (
+            unit.label if unit else monologue_speaker
+        )
         if not speaker:
             raise ParseError("row has no speaker", line=line)
         words = row[columns["text"]]
@@ -250,7 +292,9 @@ def _headerless_columns(rows, reading: Reading) -> dict[str, int]:
         return 0 < len(cell.strip()) <= 60 and (label_kind(cell.strip()) is not None)
 
     if all(len(row) >= 3 and row[0].strip().isdigit() and labelish(row[1]) for row in sample):
-        reading.warnings.append("no header row; read the columns as line number, speaker, text (others ignored)")
+        reading.warnings.append(
+            "no header row; read the columns as line number, speaker, text (others ignored)"
+        )
         return {"speaker": 1, "text": 2}
     if all(len(row) >= 2 and labelish(row[0]) for row in sample):
         reading.warnings.append("no header row; read the columns as speaker, text (others ignored)")
@@ -258,7 +302,9 @@ def _headerless_columns(rows, reading: Reading) -> dict[str, int]:
     raise ParseError("no header row naming a 'speaker' and a 'text' column", line=rows[0][0])
 
 
-def _cell(text: str, line_bounds, line: int, row: list[str], column: int, delimiter: str) -> MappedText:
+def _cell(
+    text: str, line_bounds, line: int, row: list[str], column: int, delimiter: str
+) -> MappedText:
     """The cell's text, mapped to the source when the row is one unquoted line."""
     start, end = line_bounds[line - 1] if line - 1 < len(line_bounds) else (0, 0)
     raw = text[start:end].split(delimiter)

@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import re
 
+from .units import words
+
 # Titles that precede a capitalised name: the next word being capitalised says nothing.
-TITLES = frozenset(
+TITLES = words(
     "mr mrs ms mx messrs mme mlle dr prof gen sen rep gov lt col capt cpt sgt adm cmdr maj rev "
-    "hon fr pres supt insp det st mt ft sr sra srta sres d dna v vs cf".split()
+    "hon fr pres supt insp det st mt ft sr sra srta sres d dna v vs cf"
 )
 # Abbreviations that only hold the sentence together before a number ("No. 5", "p. 12").
-BEFORE_NUMBER = frozenset(
-    "no nos nr p pp vol art sec ch fig para op jan feb mar apr jun jul aug sep sept oct nov dec".split()
+BEFORE_NUMBER = words(
+    "no nos nr p pp vol art sec ch fig para op jan feb mar apr jun jul aug sep sept oct nov dec"
 )
 # After "U.S." a sentence starts only if one of these follows ("… in the U.S. We need …").
-SENTENCE_STARTERS = frozenset(
+SENTENCE_STARTERS = words(
     "I We The It And But So This That They He She You There What When How Why Now Thank Yes No "
-    "Well Our My In If As".split()
+    "Well Our My In If As"
 )
 
 _END = re.compile(r"(?:[.!?…]+|[。！？]+)[\"'”’»)\]]*(?=\s|$)|[。！？]+")
@@ -70,7 +72,9 @@ def stage_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
     end = len(text) if end is None else end
     spans = []
     for match in _STAGE_CANDIDATE.finditer(text, start, end):
-        content, bracket = (match.group(1), "(") if match.group(1) is not None else (match.group(2), "[")
+        content, bracket = (
+            (match.group(1), "(") if match.group(1) is not None else (match.group(2), "[")
+        )
         if is_stage_direction(content, bracket):
             spans.append(match.span())
     return spans
@@ -84,7 +88,9 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _splits_here(text: str, match: re.Match, next_at: int, region_start: int, open_quote: bool) -> bool:
+def _splits_here(
+    text: str, match: re.Match, next_at: int, region_start: int, open_quote: bool
+) -> bool:
     punct = match.group().rstrip("\"'”’»)]")
     if punct[-1] in "。！？":
         return True
@@ -108,11 +114,7 @@ def _splits_here(text: str, match: re.Match, next_at: int, region_start: int, op
     if _INITIAL.fullmatch(token):
         return False
     lowered = word.lower()
-    if lowered in TITLES:
-        return False
-    if lowered in BEFORE_NUMBER and following.isdigit():
-        return False
-    return True
+    return lowered not in TITLES and not (lowered in BEFORE_NUMBER and following.isdigit())
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -158,7 +160,9 @@ def segment(text: str, start: int = 0, end: int | None = None) -> list[tuple[int
     return _absorb_bare_punctuation(text, passages)
 
 
-def _absorb_bare_punctuation(text: str, passages: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _absorb_bare_punctuation(
+    text: str, passages: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
     """ "… out there [crosstalk 00:08:48]." must not leave "." as a passage of its own."""
     result: list[tuple[int, int, str]] = []
     for start, end, kind in passages:

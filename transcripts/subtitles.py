@@ -12,8 +12,12 @@ import re
 from .textformat import label_kind, split_lines
 from .units import Chunk, MappedText, ParseError, Reading, Unit
 
-_SRT_TIMING = re.compile(r"\s*(\d{1,2}:\d{2}:\d{2}[,.]\d{1,3})\s*-->\s*(\d{1,2}:\d{2}:\d{2}[,.]\d{1,3})")
-_VTT_TIMING = re.compile(r"\s*((?:\d+:)?\d{2}:\d{2}\.\d{3})\s*-->\s*((?:\d+:)?\d{2}:\d{2}\.\d{3})(?:\s.*)?$")
+_SRT_TIMING = re.compile(
+    r"\s*(\d{1,2}:\d{2}:\d{2}[,.]\d{1,3})\s*-->\s*(\d{1,2}:\d{2}:\d{2}[,.]\d{1,3})"
+)
+_VTT_TIMING = re.compile(
+    r"\s*((?:\d+:)?\d{2}:\d{2}\.\d{3})\s*-->\s*((?:\d+:)?\d{2}:\d{2}\.\d{3})(?:\s.*)?$"
+)
 _TAG = re.compile(r"<(/?)([a-zA-Z0-9.]*|\d[\d:.]*)(?:\s+([^>]*))?>")
 _PREFIX_LABEL = re.compile(r"(?:-\s*)?(?P<label>[^:\n]{1,60}?)\s*:\s+(?=\S)")
 
@@ -51,7 +55,9 @@ def _cues(text: str, timing: re.Pattern, vtt: bool):
             continue
         timed = next((i for i, (_, s, e) in enumerate(block[:2]) if timing.match(text, s, e)), None)
         if timed is None:
-            raise ParseError("expected a cue timing like '00:00:01,000 --> 00:00:04,000'", line=block[0][0])
+            raise ParseError(
+                "expected a cue timing like '00:00:01,000 --> 00:00:04,000'", line=block[0][0]
+            )
         match = timing.match(text, block[timed][1], block[timed][2])
         cue_lines = [(s, e) for _, s, e in block[timed + 1 :]]
         yield block[timed][0], _seconds(match[1]), _seconds(match[2]), cue_lines
@@ -75,7 +81,9 @@ def _cue_text(text: str, cue_lines) -> tuple[MappedText, str | None]:
     return result, voice
 
 
-def _read_cues(text: str, timing: re.Pattern, monologue_speaker: str | None, *, vtt: bool) -> Reading:
+def _read_cues(
+    text: str, timing: re.Pattern, monologue_speaker: str | None, *, vtt: bool
+) -> Reading:
     reading = Reading(units=[])
     unit: Unit | None = None
     cues = list(_cues(text, timing, vtt))
@@ -108,5 +116,7 @@ def _read_cues(text: str, timing: re.Pattern, monologue_speaker: str | None, *, 
         )
     unnamed = cues[0][0] if reading.units[0].line != cues[0][0] else None
     if unnamed:
-        reading.warnings.append(f"line {unnamed}: cues before the first named speaker were left out")
+        reading.warnings.append(
+            f"line {unnamed}: cues before the first named speaker were left out"
+        )
     return reading

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .metadata import SOURCE_LINE, find_date, parse_source
-from .units import Chunk, ParseError, Reading, Unit, mapped
+from .units import Chunk, ParseError, Reading, Unit, mapped, words
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
@@ -26,23 +26,24 @@ _PREFIX = re.compile(
 _SUFFIX = re.compile(r"\s*\([^()]{1,60}\)$|,\s*(?:Jr|Sr)\.?$|,\s*(?:II|III|IV)$")
 _CAPS_TOKEN = re.compile(r"[^\W\d_][\w.'’&/-]*|\d+|&|-")
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*|[A-Z]\.|\d+")
-PARTICLES = frozenset("de da das do dos del della der den van von la le du di bin al y e".split())
+PARTICLES = words("de da das do dos del della der den van von la le du di bin al y e")
 # Cover-page and page-furniture headings that look like labels ("PRESENT:", "Source:").
-HEADINGS = frozenset(
-    phrase.strip()
-    for phrase in """present, also present, members present, staff present, appearances, index, contents,
-    table of contents, exhibits, exhibit, witnesses, witness list, note, notes, editor's note, source,
-    sources, subject, date, time, place, location, venue, re, to, from, cc, bcc, url, link, tags, topics,
-    keywords, updated, posted, published, title, author, by, copyright, page, warning, transcript,
-    transcription, summary, agenda, attendees, participants, panelists, speakers, guests, category,
-    filed under, related, share, email, print, tel, phone, fax, website, web, http, https, caption,
-    photo, image, video, audio, disclaimer, correction, update, background, description, abstract,
-    language, languages, duration, recorded, format, transcribed by, transcriber, edited by""".split(",")
+HEADING_LINES = (
+    "present, also present, members present, staff present, appearances, index, contents",
+    "table of contents, exhibits, exhibit, witnesses, witness list, note, notes, editor's note",
+    "source, sources, subject, date, time, place, location, venue, re, to, from, cc, bcc, url",
+    "link, tags, topics, keywords, updated, posted, published, title, author, by, copyright, page",
+    "warning, transcript, transcription, summary, agenda, attendees, participants, panelists",
+    "speakers, guests, category, filed under, related, share, email, print, tel, phone, fax",
+    "website, web, http, https, caption, photo, image, video, audio, disclaimer, correction",
+    "update, background, description, abstract, language, languages, duration, recorded, format",
+    "transcribed by, transcriber, edited by",
 )
+HEADINGS = frozenset(phrase.strip() for line in HEADING_LINES for phrase in line.split(","))
 _HEADING_WORDS = frozenset(" ".join(HEADINGS).split()) - {"chair", "witness", "by"}
-_DAYS_MONTHS = frozenset(
+_DAYS_MONTHS = words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december".split()
+    "june july august september october november december"
 )
 _JUNK_LINE = re.compile(
     r"(?:back to|return to|top of|go to|skip to|print|share|e-?mail|posted|updated|related|tags?|"
@@ -81,7 +82,8 @@ def _is_heading(core: str) -> bool:
         lowered in HEADINGS
         or (len(words) <= 3 and all(word in _HEADING_WORDS for word in words))
         or words[-1] in {"present", "absent", "attendance"}
-        or words[0] in {"page", "exhibit", "item", "step", "section", "chapter", "part", "appendix", "annex"}
+        or words[0]
+        in {"page", "exhibit", "item", "step", "section", "chapter", "part", "appendix", "annex"}
         or words[0] in _DAYS_MONTHS
     )
 
@@ -163,13 +165,17 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
         first, last = 0, len(lines) - 1
     else:
         first, last = labelled[0], len(lines) - 1
-        while last > labelled[-1] and (infos[last][0] == infos[last][1] or is_junk(text, *infos[last][:2])):
+        while last > labelled[-1] and (
+            infos[last][0] == infos[last][1] or is_junk(text, *infos[last][:2])
+        ):
             last -= 1
         _keep_furniture(text, infos[:first], infos[last + 1 :], first, last, reading)
     body = infos[first : last + 1]
     width = _wrap_width([info[1] - info[0] for info in body if info[1] > info[0]])
     nonblank = sum(info[1] > info[0] for info in body)
-    one_turn_per_line = width is None and nonblank and sum(bool(info[2]) for info in body) >= 0.6 * nonblank
+    one_turn_per_line = (
+        width is None and nonblank and sum(bool(info[2]) for info in body) >= 0.6 * nonblank
+    )
     reading.metadata["wrapped_at"] = width
     known = {info[2] for info in body if info[2]}
     midline = midline_pattern(known)
@@ -191,12 +197,16 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
         else:
             assert unit is not None
             paragraph = unit.paragraphs[-1] if unit.paragraphs else unit.new_paragraph()
-            if paragraph.chunks and (pending_break or width is None or _ends_paragraph(text, previous, start, width)):
+            if paragraph.chunks and (
+                pending_break or width is None or _ends_paragraph(text, previous, start, width)
+            ):
                 paragraph = unit.new_paragraph()
                 if pending_break and _heading_between_turns(text, infos, index, last):
                     paragraph.kind = "stage"
             if one_turn_per_line:
-                reading.warnings.append(f"line {index + 1}: no speaker label; kept as part of {unit.label}'s turn")
+                reading.warnings.append(
+                    f"line {index + 1}: no speaker label; kept as part of {unit.label}'s turn"
+                )
         pieces = split_midline(text, body_start, end, midline)
         for position, (piece_label, piece_start, piece_end) in enumerate(pieces):
             if position:
@@ -227,7 +237,7 @@ def _chunk(text: str, start: int, end: int, unit: Unit) -> Chunk:
 
 
 def _ends_paragraph(text: str, previous, start: int, width: int) -> bool:
-    """A short line ending a sentence, when the next word would have fitted on it, ends a paragraph."""
+    """A short line ending a sentence ends a paragraph, if the next word would have fitted on it."""
     if previous is None:
         return False
     prev_start, prev_end = previous
@@ -269,13 +279,17 @@ def _drop_unlikely_name_labels(text: str, infos: list) -> None:
         if start == end:
             previous_end = None
             continue
-        if kind == "name" and previous_end is not None and not text[previous_end - 1].endswith(_TERMINAL):
+        if (
+            kind == "name"
+            and previous_end is not None
+            and not text[previous_end - 1].endswith(_TERMINAL)
+        ):
             infos[index] = (start, end, None, None, start, None)
         previous_end = end
 
 
 def _drop_odd_name_labels(infos: list) -> None:
-    """In a transcript labelled in capitals, a one-off "Live Analysis:" is a heading, not a speaker."""
+    """In a transcript labelled in capitals, a one-off "Live Analysis:" is a heading, not a name."""
     kinds = [info[3] for info in infos if info[3]]
     caps = kinds.count("caps")
     if caps < 5 or caps < 0.8 * len(kinds):
@@ -299,14 +313,22 @@ def _refuse_court_pages(text: str, infos: list) -> None:
             line=numbered[0] + 1,
         )
     if "\f" in text and len(numbered) >= 0.3 * max(len(nonblank), 1):
-        raise ParseError("looks like paginated pages with form feeds and line numbers", line=numbered[0] + 1)
+        raise ParseError(
+            "looks like paginated pages with form feeds and line numbers", line=numbered[0] + 1
+        )
 
 
-def _keep_furniture(text: str, header: list, trailer: list, first: int, last: int, reading: Reading) -> None:
+def _keep_furniture(
+    text: str, header: list, trailer: list, first: int, last: int, reading: Reading
+) -> None:
     header_lines = [text[start:end] for start, end, *_ in header if end > start]
     trailer_lines = [text[start:end] for start, end, *_ in trailer if end > start]
     keep_furniture(
-        header_lines, trailer_lines, reading, header_lines=[1, first], trailer_lines=[last + 2, last + 1 + len(trailer)]
+        header_lines,
+        trailer_lines,
+        reading,
+        header_lines=[1, first],
+        trailer_lines=[last + 2, last + 1 + len(trailer)],
     )
 
 
@@ -320,18 +342,28 @@ def keep_furniture(header: list[str], trailer: list[str], reading: Reading, **wh
     plain = [
         line
         for line in header
-        if 8 <= len(line) <= 120 and not _JUNK_LINE.fullmatch(line) and not line.endswith((".", ",", ";", ":"))
+        if 8 <= len(line) <= 120
+        and not _JUNK_LINE.fullmatch(line)
+        and not line.endswith((".", ",", ";", ":"))
     ]
     reading.title = reading.title or (dated or plain or [""])[0].strip()
     reading.date_text = "\n".join([reading.title, *header, *trailer])
     stripped = []
     if header:
         stripped.append(
-            {"where": "before the first turn", "lines": where.get("header_lines"), "text": "\n".join(header)}
+            {
+                "where": "before the first turn",
+                "lines": where.get("header_lines"),
+                "text": "\n".join(header),
+            }
         )
     if trailer:
         stripped.append(
-            {"where": "after the last turn", "lines": where.get("trailer_lines"), "text": "\n".join(trailer)}
+            {
+                "where": "after the last turn",
+                "lines": where.get("trailer_lines"),
+                "text": "\n".join(trailer),
+            }
         )
     if stripped:
         reading.metadata["stripped"] = stripped

@@ -40,7 +40,9 @@ class MappedText:
         self._exact: list[bool] = []
         self.length = 0
 
-    def add(self, text: str, src: int | None, *, exact: bool = True, src_end: int | None = None) -> None:
+    def add(
+        self, text: str, src: int | None, *, exact: bool = True, src_end: int | None = None
+    ) -> None:
         if not text:
             return
         if src is None:
@@ -60,7 +62,10 @@ class MappedText:
         index = max(bisect_right(other._starts, start) - 1, 0)
         while index < len(other._parts) and other._starts[index] < end:
             part, part_start = other._parts[index], other._starts[index]
-            lo, hi = max(start, part_start) - part_start, min(end, part_start + len(part)) - part_start
+            lo, hi = (
+                max(start, part_start) - part_start,
+                min(end, part_start + len(part)) - part_start,
+            )
             src = other._srcs[index]
             if other._exact[index]:
                 self.add(part[lo:hi], src + lo if src is not None else None)
@@ -73,7 +78,7 @@ class MappedText:
         return "".join(self._parts)
 
     def source_span(self, start: int, end: int) -> tuple[int | None, int | None]:
-        """Source offsets of self.text[start:end]; None where a boundary is an inserted character."""
+        """Source offsets of self.text[start:end]; None where a boundary is an inserted char."""
         if start >= end or end > self.length:
             return None, None
         return self._source_at(start, first=True), self._source_at(end - 1, first=False)
@@ -120,6 +125,11 @@ class Unit:
         paragraph = Paragraph(hard_breaks=hard_breaks)
         self.paragraphs.append(paragraph)
         return paragraph
+
+
+def words(text: str) -> frozenset[str]:
+    """A set of words written as one string, for the vocabulary tables of the readers."""
+    return frozenset(text.split())
 
 
 def mapped(text: str, src: int | None) -> MappedText:

@@ -40,9 +40,26 @@ def test_every_fixture_indexes_turn_and_source_consistently(any_fixture):
 
 def test_one_turn_per_line_with_midline_labels():
     parsed = parse("debate_lines.txt")
-    assert labels(parsed) == ["HOLT", "QUESTION", "BAKER", "HOLT", "LANE", "HOLT", "BAKER", "HOLT", "LANE"]
+    assert labels(parsed) == [
+        "HOLT",
+        "QUESTION",
+        "BAKER",
+        "HOLT",
+        "LANE",
+        "HOLT",
+        "BAKER",
+        "HOLT",
+        "LANE",
+    ]
     baker = parsed.turns[2]
-    assert [p.paragraph for p in baker.passages] == [0, 0, 0, 1, 2, 3]  # repeated label: new paragraph
+    assert [p.paragraph for p in baker.passages] == [
+        0,
+        0,
+        0,
+        1,
+        2,
+        3,
+    ]  # repeated label: new paragraph
     assert texts(parsed.turns[4]) == [
         "Right now, we are at 90 percent coverage.",
         "That’s the highest we’ve ever been in our country.",
@@ -51,7 +68,9 @@ def test_one_turn_per_line_with_midline_labels():
     assert texts(parsed.turns[7], "stage")[0].startswith("[introducing themselves:")
     assert parsed.turns[-1].text == "Thank you, Mr. Holt. Good night."  # no final newline
     warnings = parsed.metadata["warnings"]
-    assert "line 6: no speaker label; kept as part of BAKER's turn" in warnings  # one-off "Live Analysis:"
+    assert (
+        "line 6: no speaker label; kept as part of BAKER's turn" in warnings
+    )  # one-off "Live Analysis:"
 
 
 def test_source_offsets_follow_a_midline_label():
@@ -78,10 +97,20 @@ def test_parliament_labels_headings_and_applause():
 
 def test_rev_blocks_with_times_merge_one_speakers_blocks():
     parsed = parse("rev_blocks.txt")
-    assert labels(parsed) == ["Jane Moderator", "Senator Tom Ray", "President Ann K. Lowe", "Jane Moderator"]
+    assert labels(parsed) == [
+        "Jane Moderator",
+        "Senator Tom Ray",
+        "President Ann K. Lowe",
+        "Jane Moderator",
+    ]
     ray = parsed.turns[1]
     assert ray.start_time == 21.0
-    assert [(p.paragraph, p.start_time) for p in ray.passages] == [(0, 21.0), (0, 21.0), (0, 21.0), (1, 62.0)]
+    assert [(p.paragraph, p.start_time) for p in ray.passages] == [
+        (0, 21.0),
+        (0, 21.0),
+        (0, 21.0),
+        (1, 62.0),
+    ]
     lowe = parsed.turns[2]
     assert texts(lowe, "stage") == ["[crosstalk 00:01:15]", "[crosstalk 00:01:20]"]
     assert parsed.turns[3].start_time == 3723.0  # (h:mm:ss) later in the file
@@ -112,14 +141,20 @@ def test_html_source_offsets_point_at_the_markup():
         "I honestly don't recall a conversation with the\nAdmiral."
     )
     entity = parsed.turns[1].passages[2]
-    assert parsed.text[entity.source_start : entity.source_end] == "It was &ldquo;profound&rdquo; &amp; sudden."
+    assert (
+        parsed.text[entity.source_start : entity.source_end]
+        == "It was &ldquo;profound&rdquo; &amp; sudden."
+    )
 
 
 def test_srt_prefix_labels_and_continuation_cues():
     parsed = parse("interview.srt")
     assert labels(parsed) == ["HOST", "DR. LEE"]
     host, lee = parsed.turns
-    assert texts(host) == ["Welcome back to the programme.", "Today we talk to Dr. Amy Lee about the U.S. economy."]
+    assert texts(host) == [
+        "Welcome back to the programme.",
+        "Today we talk to Dr. Amy Lee about the U.S. economy.",
+    ]
     assert (host.start_time, host.end_time) == (1.0, 6.0)
     assert [(p.start_time, p.end_time) for p in host.passages] == [(1.0, 3.5), (3.6, 6.0)]
     assert texts(lee, "stage") == ["(Laughter.)"]
@@ -130,7 +165,9 @@ def test_vtt_voice_tags_merge_consecutive_cues():
     parsed = parse("panel.vtt")
     assert labels(parsed) == ["Roger Bingham", "Neil deGrasse Tyson", "Roger Bingham"]
     first = parsed.turns[0]
-    assert texts(first) == ["We are in New York City and we're going to talk about the U.S. economy."]
+    assert texts(first) == [
+        "We are in New York City and we're going to talk about the U.S. economy."
+    ]
     assert (first.passages[0].start_time, first.passages[0].end_time) == (1.0, 6.5)
     assert texts(parsed.turns[1]) == ["Thank you.", "Great to be here."]
 
@@ -187,4 +224,6 @@ def test_headerless_tsv_with_system_rows_and_a_typo():
     assert texts(parsed.turns[2], "stage") == ["(LAUGHTER)"]
     assert parsed.metadata["warnings"][0].startswith("no header row")
     king = parsed.turns[0].passages[1]
-    assert parsed.text[king.source_start : king.source_end] == "It is a great honor to have you here."
+    assert (
+        parsed.text[king.source_start : king.source_end] == "It is a great honor to have you here."
+    )

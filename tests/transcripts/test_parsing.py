@@ -57,33 +57,51 @@ def test_seed_first_and_last_words_of_turns(seed):
     turns = seed.turns
     assert turns[0].text.startswith("Well, good afternoon. Welcome to the Benjamin Franklin Room")
     assert turns[0].text.endswith("So again, Minister Lavrov, welcome.")
-    assert turns[1].text.startswith("First of all, I would like to thank Secretary of State Hillary Clinton")
+    assert turns[1].text.startswith(
+        "First of all, I would like to thank Secretary of State Hillary Clinton"
+    )
     assert turns[1].text.endswith("I hope that our efforts will be successful. Thank you.")
-    assert turns[2].text == "We'll go with four questions. First question is from Sue Pleming with Reuters."
+    assert (
+        turns[2].text
+        == "We'll go with four questions. First question is from Sue Pleming with Reuters."
+    )
     assert turns[6].text.startswith("TV Channel Russia. My question is to both")
-    assert turns[-1].text.endswith("And for us, this is a directive which we are fulfilling. Thank you.")
+    assert turns[-1].text.endswith(
+        "And for us, this is a directive which we are fulfilling. Thank you."
+    )
 
 
 def test_seed_junk_and_interpreter_notes_are_not_speech(seed):
     everything = "\n".join(turn.text for turn in seed.turns)
-    for junk in ("Acronym", "Disarmament", "Back to", "Source:", "|", "(Via interpreter)", "Remarks With Russian"):
+    for junk in (
+        "Acronym",
+        "Disarmament",
+        "Back to",
+        "Source:",
+        "|",
+        "(Via interpreter)",
+        "Remarks With Russian",
+    ):
         assert junk not in everything
 
 
 @pytest.mark.parametrize(
     "sentence",
     [
-        "And we are involved both bilaterally and through groups like P-5+1, the Quartet, and, of course, "
-        "the larger multilateral groups like OSCE or the United Nations.",
-        "And Foreign Minister Lavrov, could NATO's exercises in Georgia and U.S. support for ultimate NATO "
-        "membership for Georgia and Ukraine poison arms control talks such as those involving START?",
-        "Mr. Lavrov, to sum up the results achieved in the recent period since the pushing of the famous "
-        "button, what, in concrete terms, has been achieved in our relations?",
+        "And we are involved both bilaterally and through groups like P-5+1, the Quartet, and, "
+        "of course, the larger multilateral groups like OSCE or the United Nations.",
+        "And Foreign Minister Lavrov, could NATO's exercises in Georgia and U.S. support for "
+        "ultimate NATO membership for Georgia and Ukraine poison arms control talks such as those "
+        "involving START?",
+        "Mr. Lavrov, to sum up the results achieved in the recent period since the pushing of the "
+        "famous button, what, in concrete terms, has been achieved in our relations?",
         "But we agree on one thing: We need to do our best in order to achieve stability there.",
-        "And it is important, in order to implement the positive agenda of the U.S.-Russian relations, we need "
-        "to normalize this relationship, we need to get rid of any negative heritage from the past.",
-        "Because the last time that you were heard from on this subject was when you, speaking for the Russian "
-        'Government, stated on April 11 - quote - "It would be unrealistic to expect us to raise pressure on Iran."',
+        "And it is important, in order to implement the positive agenda of the U.S.-Russian "
+        "relations, we need to normalize this relationship, we need to get rid of any negative "
+        "heritage from the past.",
+        "Because the last time that you were heard from on this subject was when you, speaking for "
+        "the Russian Government, stated on April 11 - quote - "
+        '"It would be unrealistic to expect us to raise pressure on Iran."',
         "Thank you.",
     ],
 )
@@ -92,10 +110,18 @@ def test_seed_sentences_stay_whole(seed, sentence):
 
 
 def test_seed_stage_directions_are_their_own_passages(seed):
-    stage = [(turn.speaker_label, p.text) for turn in seed.turns for p in turn.passages if p.kind == "stage"]
+    stage = [
+        (turn.speaker_label, p.text)
+        for turn in seed.turns
+        for p in turn.passages
+        if p.kind == "stage"
+    ]
     assert stage == [("QUESTION", "(In English)"), (CLINTON, "(Laughter.)")]
     laughing = seed.turns[13]
-    assert speech(laughing)[1:3] == ["He was advancing my trip.", "No, I have no plans of going to North Korea."]
+    assert speech(laughing)[1:3] == [
+        "He was advancing my trip.",
+        "No, I have no plans of going to North Korea.",
+    ]
 
 
 def test_seed_paragraphs_from_short_lines_ending_sentences(seed):
@@ -169,14 +195,20 @@ def test_decode_keeps_line_ends_so_offsets_match_the_file():
         (b"\x00\x01\x02\x03binary\x00\xff" * 20, "binary file"),
         (b"SPEAKER: hello\nB: caf\x81 \x8d\n", "line 2: cannot decode byte 0x81"),
         (b"Just some prose: nobody is labelled here.\nAnother line.\n", "no speaker labels found"),
-        (b'[{"speaker": "A", "text": "hi"},\n {"speaker": "B" "text": "x"}]', "line 2: malformed JSON"),
+        (
+            b'[{"speaker": "A", "text": "hi"},\n {"speaker": "B" "text": "x"}]',
+            "line 2: malformed JSON",
+        ),
         (b'{"nothing": "useful"}', "JSON not recognised"),
         (b'[{"speaker": "A"}]', 'item 1 has no "text"'),
         (b'speaker,text\nA,"unterminated\n', "malformed CSV"),
         (b"speaker,text,start\nA,hello,soon\n", "line 2: start: a time must be seconds"),
         (b"1\n00:00:01,000 --> 00:00:02,000\nno speaker here\n", "no speakers in these subtitles"),
         (b"WEBVTT\n\nnot a timing\ntext\n", "line 3: expected a cue timing"),
-        (b'<?xml version="1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><text/></TEI>', "TEI XML"),
+        (
+            b'<?xml version="1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><text/></TEI>',
+            "TEI XML",
+        ),
     ],
 )
 def test_bad_input_raises_a_one_line_parse_error(data, message):
@@ -199,7 +231,10 @@ def test_over_the_size_limit():
 
 
 def test_court_reporter_pages_are_refused():
-    page = "\f".join("\n".join(f"{n:>2}   Q.  Did you see him on line {n}?" for n in range(1, 26)) for _ in range(2))
+    page = "\f".join(
+        "\n".join(f"{n:>2}   Q.  Did you see him on line {n}?" for n in range(1, 26))
+        for _ in range(2)
+    )
     with pytest.raises(ParseError, match="court reporter"):
         parse_transcript(page.encode())
 

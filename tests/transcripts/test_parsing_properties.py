@@ -1,4 +1,4 @@
-"""Properties over random input: only ParseError escapes, and passages tile their turn. No database."""
+"""Properties over random input: only ParseError escapes, passages tile their turn. No database."""
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -6,16 +6,19 @@ from hypothesis import strategies as st
 from transcripts.parsing import FORMATS, ParseError, parse_transcript
 
 FRAGMENTS = [
-    "SECRETARY CLINTON:", "Q:", "A:", "Mr. Smith:", "Chris Wallace: (01:20)", "O señor PRESIDENTE:",
-    "QUESTION: (Via interpreter)", "(Laughter.)", "[crosstalk 00:01:02]", "[inaudible]", "(In English)",
-    "U.S.", "No. 5", "P-5+1", "2.5", "J.", "...", "“Well…", "”", '"', "Thank you.", "Is it?", "Yes!",
-    "our country. COOPER:", "PRESENT:", "Source: www.example.org", "-", "—", "(", ")", "[", "]", ":",
-    "<b>ANNA:</b>", "<br/>", "<p>", "&amp;", "&#0;", "WEBVTT", "00:00:01,000 --> 00:00:02,000", "1",
-    "<v Bob>", '{"speaker": "A", "text": "x"}', "speaker,text", "\t", ",", "\r\n", "\r", "\n", "\n\n",
-    " ", "word", "words here", "Café", "\x00", "\ufeff",
+    "SECRETARY CLINTON:", "Q:", "A:", "Mr. Smith:", "Chris Wallace: (01:20)",
+    "O señor PRESIDENTE:", "QUESTION: (Via interpreter)", "(Laughter.)", "[crosstalk 00:01:02]",
+    "[inaudible]", "(In English)", "U.S.", "No. 5", "P-5+1", "2.5", "J.", "...", "“Well…", "”", '"',
+    "Thank you.", "Is it?", "Yes!", "our country. COOPER:", "PRESENT:", "Source: www.example.org",
+    "-", "—", "(", ")", "[", "]", ":", "<b>ANNA:</b>", "<br/>", "<p>", "&amp;", "&#0;", "WEBVTT",
+    "00:00:01,000 --> 00:00:02,000", "1", "<v Bob>", '{"speaker": "A", "text": "x"}',
+    "speaker,text", "\t", ",", "\r\n", "\r", "\n", "\n\n", " ", "word", "words here", "Café",
+    "\x00", "\ufeff",
 ]  # fmt: skip
 
-transcript_like = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=12), max_size=60).map(" ".join)
+transcript_like = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=12), max_size=60).map(
+    " ".join
+)
 anything = st.one_of(st.binary(max_size=400), st.text(max_size=400), transcript_like)
 
 
@@ -56,30 +59,31 @@ def test_every_reader_on_random_text(data, format):
     check(parsed)
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    turns=st.lists(
-        st.tuples(
-            st.sampled_from(["ANNA", "BEN", "MR. COLE", "Q"]),
-            st.lists(
-                st.sampled_from(["Yes.", "No. 5 is", "the U.S. is big.", "(Laughter.)", "Why?", "ok"]),
-                min_size=1,
-                max_size=8,
-            ),
-        ),
-        min_size=1,
-        max_size=10,
-    )
+SPOKEN = ["Yes.", "No. 5 is", "the U.S. is big.", "Why?", "ok"]
+turn_lines = st.tuples(
+    st.sampled_from(["ANNA", "BEN", "MR. COLE", "Q"]),
+    st.sampled_from(SPOKEN),
+    st.lists(st.sampled_from([*SPOKEN, "(Laughter.)", "[inaudible]"]), max_size=8),
 )
+
+
+@settings(max_examples=200, deadline=None)
+@given(turns=st.lists(turn_lines, min_size=1, max_size=10))
 def test_labelled_lines_round_trip(turns):
-    text = "\n".join(f"{label}: {' '.join(words)}" for label, words in turns)
+    text = "\n".join(f"{label}: {first} {' '.join(rest)}" for label, first, rest in turns)
     parsed = parse_transcript(text)
     check(parsed)
     merged = []
-    for label, _ in turns:
+    for label, *_ in turns:
         if not merged or merged[-1] != label:
             merged.append(label)
     assert [turn.speaker_label for turn in parsed.turns] == merged
     for turn in parsed.turns:
         for passage in turn.passages:
             assert parsed.text[passage.source_start : passage.source_end] == passage.text
+
+
+def test_a_label_with_only_stage_directions_becomes_a_note():
+    parsed = parse_transcript("ANNA: Yes.\nAUDIENCE: (Laughter.)\nBEN: No.")
+    assert parsed.speaker_labels == ["ANNA", "BEN"]
+    assert [p.kind for p in parsed.turns[0].passages] == ["speech", "stage"]
