@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from . import markup, records, subtitles, textformat
 from .metadata import date_from_filename, find_date, title_from_filename
-from .segmenter import INTERPRETER, segment
+from .segmenter import INTERPRETER, segment, stage_spans
 from .units import MappedText, Paragraph, ParseError, Reading, Unit
 
 __all__ = [
@@ -261,15 +261,24 @@ def parse_transcript(
 
 
 def _stage_only(unit: Unit) -> bool:
-    text = " ".join(chunk.text.text for paragraph in unit.paragraphs for chunk in paragraph.chunks)
-    return bool(text.strip()) and all(kind == "stage" for *_, kind in segment(text))
+    for paragraph in unit.paragraphs:
+        for chunk in paragraph.chunks:
+            text, cursor = chunk.text.text, 0
+            for start, end in [*stage_spans(text), (len(text), len(text))]:
+                if any(ch.isalnum() for ch in text[cursor:start]):
+                    return False
+                cursor = end
+    return True
 
 
 def build_turns(reading: Reading, *, offsets_valid: bool = True) -> list[ParsedTurn]:
     """Merge the reader's units into turns and cut each into passages."""
     units = [unit for unit in reading.units if any(p.chunks for p in unit.paragraphs)]
     # A label that never says a word ("SYSTEM: (Inaudible.)") is a stage note in the current turn.
-    speaking = {unit.label for unit in units if unit.label and not _stage_only(unit)}
+    speaking: set[str] = set()
+    for unit in units:
+        if unit.label and unit.label not in speaking and not _stage_only(unit):
+            speaking.add(unit.label)
     merged: list[tuple[Unit, bool]] = []
     for unit in units:
         interpreted = any(

@@ -41,7 +41,8 @@ INTERPRETER = re.compile(
     re.IGNORECASE,
 )
 
-_STAGE_CANDIDATE = re.compile(r"(?<![\w(\[])\(([^()\n]{1,80})\)|\[([^\[\]\n]{1,600})\]")
+# Starts with a character class so the regex engine can skip ahead to brackets quickly.
+_STAGE_CANDIDATE = re.compile(r"[(\[](?:(?<=\()([^()\n]{1,80})\)|(?<=\[)([^\[\]\n]{1,600})\])")
 _STAGE_WORDS = re.compile(
     r"(?:laughter|laughs?|laughing|applause|aplausos|murmurios|risas|rumores|crosstalk|cross-talk|"
     r"inaudible|unintelligible|indiscernible|pause[sd]?|silence|music|cheers|cheering|booing|boos|"
@@ -72,6 +73,9 @@ def stage_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
     end = len(text) if end is None else end
     spans = []
     for match in _STAGE_CANDIDATE.finditer(text, start, end):
+        before = text[match.start() - 1] if match.start() else " "
+        if match.group(1) is not None and (before.isalnum() or before in "_(["):
+            continue  # "1182(f)": a section number, not a note
         content, bracket = (
             (match.group(1), "(") if match.group(1) is not None else (match.group(2), "[")
         )

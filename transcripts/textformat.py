@@ -214,7 +214,7 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
                 reading.units.append(unit)
                 paragraph = unit.new_paragraph()
             if piece_start < piece_end:
-                paragraph.chunks.append(_chunk(text, piece_start, piece_end, unit))
+                _add_line(paragraph, text, piece_start, piece_end, unit)
         pending_break, previous = False, (start, end)
     return reading
 
@@ -232,8 +232,14 @@ def _heading_between_turns(text: str, infos: list, index: int, last: int) -> boo
     return following > last or bool(infos[following][2])
 
 
-def _chunk(text: str, start: int, end: int, unit: Unit) -> Chunk:
-    return Chunk(mapped(text[start:end], start), unit.start_time)
+def _add_line(paragraph, text: str, start: int, end: int, unit: Unit) -> None:
+    """Unwrap: a paragraph's lines join into one chunk, with a space where the line break was."""
+    if paragraph.chunks:
+        chunk = paragraph.chunks[-1].text
+        chunk.add(" ", None)
+        chunk.add(text[start:end], start)
+    else:
+        paragraph.chunks.append(Chunk(mapped(text[start:end], start), unit.start_time))
 
 
 def _ends_paragraph(text: str, previous, start: int, width: int) -> bool:
