@@ -245,7 +245,8 @@ def read_html(source: str, *, monologue_speaker: str | None = None) -> Reading:
         if not monologue_speaker:
             raise ParseError(
                 "no speaker labels found (expected 'NAME:' at the start of paragraphs, or in "
-                "bold); import it as one speaker's monologue instead"
+                "bold); import it as one speaker's monologue instead",
+                code=ParseError.NO_SPEAKERS,
             )
         first, last = 0, len(labelled) - 1
         unit = Unit(label=monologue_speaker, line=blocks[0].line if blocks else 1)

@@ -32,6 +32,7 @@ __all__ = [
 
 FORMATS = ("text", "html", "srt", "vtt", "json", "csv")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MAX_LABEL = 200  # Speaker.label's max_length
 
 
 @dataclass(frozen=True)
@@ -94,12 +95,14 @@ def decode(data: bytes, *, filename: str = "") -> str:
     transcript's original, and standoff annotations made on the file count every character,
     so normalising them would shift offsets. The readers split lines on all three.
     """
-    where = f"{filename}: " if filename else ""
+    suffix = filename.lower().rpartition(".")[2]
+    if suffix in {"doc", "docx", "odt", "pdf", "rtf", "pages"}:
+        raise ParseError(f"a .{suffix} file is not plain text; save the transcript as .txt first")
     if not data.strip():
-        raise ParseError(f"{where}the file is empty")
+        raise ParseError("the file is empty")
     for signature, what in _SIGNATURES.items():
         if data.startswith(signature):
-            raise ParseError(f"{where}this is {what}, not a transcript")
+            raise ParseError(f"this is {what}, not a transcript")
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
@@ -114,24 +117,24 @@ def decode(data: bytes, *, filename: str = "") -> str:
                 reason = (
                     f"not valid {encoding.upper()} despite its byte-order mark ({error.reason})"
                 )
-                raise ParseError(where + reason) from None
-            return _check_text(text, where)
+                raise ParseError(reason) from None
+            return _check_text(text)
     if b"\x00" in data[:4096]:
         text = _utf16_without_bom(data)
         if text is None:
-            raise ParseError(f"{where}this looks like a binary file, not a transcript")
-        return _check_text(text, where)
+            raise ParseError("this looks like a binary file, not a transcript")
+        return _check_text(text)
     try:
-        return _check_text(data.decode("utf-8"), where)
+        return _check_text(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         utf8_error = error
     try:
-        return _check_text(data.decode("cp1252"), where)
+        return _check_text(data.decode("cp1252"))
     except UnicodeDecodeError:
         line = data.count(b"\n", 0, utf8_error.start) + 1
         byte = data[utf8_error.start]
         raise ParseError(
-            f"{where}cannot decode byte 0x{byte:02x}: neither UTF-8 nor Windows-1252", line=line
+            f"cannot decode byte 0x{byte:02x}: neither UTF-8 nor Windows-1252", line=line
         ) from None
 
 
@@ -150,12 +153,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
 
 
-def _check_text(text: str, where: str) -> str:
+def _check_text(text: str) -> str:
     controls = _CONTROL.findall(text[:100_000])
     if "\x00" in controls or len(controls) > max(10, len(text[:100_000]) // 100):
-        raise ParseError(f"{where}this looks like a binary file, not a transcript")
+        raise ParseError("this looks like a binary file, not a transcript")
     if not text.strip():
-        raise ParseError(f"{where}the file is empty")
+        raise ParseError("the file is empty")
     return text
 
 
@@ -301,6 +304,8 @@ def build_turns(reading: Reading, *, offsets_valid: bool = True) -> list[ParsedT
         merged.append((unit, interpreted))
     turns = []
     for unit, interpreted in merged:
+        if len(unit.label or "") > MAX_LABEL:
+            raise ParseError(f"speaker label longer than {MAX_LABEL} characters", line=unit.line)
         turn = _build_turn(unit, interpreted, offsets_valid)
         if turn is None:
             reading.warnings.append(f"line {unit.line}: {unit.label} has no text; skipped")

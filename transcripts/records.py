@@ -175,7 +175,9 @@ def read_json(text: str, *, monologue_speaker: str | None = None) -> Reading:
         reading.units.append(unit)
     if unknown == len(items):
         raise ParseError(
-            "no item names a speaker; import it as one speaker's monologue instead", line=1
+            "no item names a speaker; import it as one speaker's monologue instead",
+            line=1,
+            code=ParseError.NO_SPEAKERS,
         )
     if unknown:
         reading.warnings.append(f"{unknown} items without a speaker were attributed to UNKNOWN")

@@ -112,7 +112,8 @@ def _read_cues(
     if not reading.units:
         raise ParseError(
             "no speakers in these subtitles (no <v Name> voice tags or 'NAME:' prefixes); "
-            "import them as one speaker's monologue instead"
+            "import them as one speaker's monologue instead",
+            code=ParseError.NO_SPEAKERS,
         )
     unnamed = cues[0][0] if reading.units[0].line != cues[0][0] else None
     if unnamed:

@@ -160,7 +160,8 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
         if not monologue_speaker:
             raise ParseError(
                 "no speaker labels found (expected lines like 'NAME: text'); "
-                "import it as one speaker's monologue instead"
+                "import it as one speaker's monologue instead",
+                code=ParseError.NO_SPEAKERS,
             )
         first, last = 0, len(lines) - 1
     else:

@@ -14,12 +14,19 @@ from dataclasses import dataclass, field
 
 
 class ParseError(ValueError):
-    """A transcript we cannot import; the message says what and, where known, on which line."""
+    """A transcript we cannot import; the message says what and, where known, on which line.
 
-    def __init__(self, message: str, *, line: int | None = None):
+    `code` is "no_speakers" when nobody is labelled, so the preview can offer to import the
+    text as one speaker's monologue.
+    """
+
+    NO_SPEAKERS = "no_speakers"
+
+    def __init__(self, message: str, *, line: int | None = None, code: str = ""):
         super().__init__(f"line {line}: {message}" if line is not None else message)
         self.line = line
         self.reason = message
+        self.code = code
 
 
 class MappedText:
