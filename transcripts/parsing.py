@@ -75,6 +75,13 @@ class ParsedTranscript:
         return list(dict.fromkeys(turn.speaker_label for turn in self.turns))
 
 
+def human_size(size: int) -> str:
+    for unit, scale in (("MB", 2**20), ("KB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
 _SIGNATURES = {
     b"%PDF": "a PDF document; copy its text into a .txt file first",
     b"PK\x03\x04": "a ZIP archive (or a Word/OpenDocument file); save it as plain text first",
@@ -221,9 +228,7 @@ def parse_transcript(
 ) -> ParsedTranscript:
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > max_bytes:
-        raise ParseError(
-            f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit"
-        )
+        raise ParseError(f"the file is {human_size(size)}, over the {human_size(max_bytes)} limit")
     text = (
         decode(data, filename=filename) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     )

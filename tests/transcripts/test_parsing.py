@@ -226,7 +226,7 @@ def test_parse_error_carries_the_line():
 
 
 def test_over_the_size_limit():
-    with pytest.raises(ParseError, match=r"over the 1 MB limit"):
+    with pytest.raises(ParseError, match=r"is 1.4 MB, over the 1 MB limit"):
         parse_transcript(b"A: " + b"word " * 300_000, max_bytes=2**20)
 
 
