@@ -11,7 +11,7 @@ FORMAT_CHOICES = [("auto", "Detect from the file"), *((name, name.upper()) for n
 class TranscriptImportForm(forms.Form):
     file = forms.FileField(required=False, help_text="Text, HTML, SRT, WebVTT, JSON or CSV/TSV.")
     text = forms.CharField(
-        required=False, strip=False, widget=forms.Textarea(attrs={"rows": 8}), label="Or paste text"
+        required=False, strip=False, widget=forms.Textarea(attrs={"rows": 5}), label="Or paste text"
     )
     filename = forms.CharField(required=False, widget=forms.HiddenInput)
     format = forms.ChoiceField(choices=FORMAT_CHOICES, initial="auto", required=False)
