@@ -140,3 +140,15 @@ def test_monologue_and_timed_formats_keep_their_extras():
     turn = import_transcript(srt, filename="show.srt").transcript.turns.get()
     assert (turn.start_time, turn.end_time) == (1.0, 3.5)
     assert list(turn.passages.values_list("start_time", "end_time")) == [(1.0, 3.5), (1.0, 3.5)]
+
+
+def test_a_failure_half_way_through_the_writes_leaves_nothing(seed_bytes, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    # Transcript, speakers and turns are written by then; the passages fail.
+    monkeypatch.setattr(Passage.objects, "bulk_create", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_transcript(seed_bytes)
+    monkeypatch.undo()
+    assert row_counts() == [0, 0, 0, 0]
