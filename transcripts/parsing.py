@@ -181,6 +181,8 @@ _EXTENSIONS = {
     ".xhtml": "html",
 }
 _HTML = re.compile(r"<(?:!doctype html|html|body|p|br|div|strong|b|font|span)\b", re.IGNORECASE)
+# "[{", "{"…, "[]": JSON; "[00:01:02] ANNA: …" or "[CROSSTALK]" is a transcript.
+_JSON_START = re.compile(r"[\[{]\s*[\[{\"\]}]")
 _SRT_START = re.compile(r"\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
 
 
@@ -199,7 +201,7 @@ def detect_format(text: str, filename: str = "") -> str:
     extension = "." + filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if extension in _EXTENSIONS and extension not in {".html", ".htm", ".xhtml"}:
         return _EXTENSIONS[extension]
-    if head[:1] in "[{":
+    if _JSON_START.match(head):
         return "json"
     if extension in {".html", ".htm", ".xhtml"} or len(_HTML.findall(text[:20000])) >= 3:
         return "html"

@@ -157,6 +157,8 @@ def read_json(text: str, *, monologue_speaker: str | None = None) -> Reading:
             "(or ConvoKit utterances, or an Oyez transcript)",
             line=1,
         )
+    if not items:
+        raise ParseError("the JSON holds no utterances", line=1)
     unknown = 0
     for number, item in enumerate(items, start=1):
         words = _text(item)

@@ -16,7 +16,10 @@ from .units import Chunk, ParseError, Reading, Unit, mapped, words
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _LEADING_TIME = re.compile(rf"[\[(]?(?P<time>{_TIME})[\])]?[ \t]+")
-_LABEL = re.compile(r"(?P<label>[^:\s][^:\n]{0,79}?)[ \t]*:(?=\s|$)")
+# Markdown bold around a label ("**Jane Doe:**", "**Q**:") is common in pasted transcripts.
+_LABEL = re.compile(
+    r"(?P<bold>\*\*|__)?(?P<label>[^:\s*_][^:\n*]{0,79}?)[ \t]*(?:\*\*|__)?:(?:\*\*|__)?(?=\s|$)"
+)
 _AFTER_TIME = re.compile(rf"[ \t]*[\[(](?P<time>{_TIME})[\])]")
 _PREFIX = re.compile(
     r"(?:(?:O|A|El|La|Os|As|Los|Las)\s+)?(?:señor|señora|señores|señoras|señorita|senhor|senhora)\s+"

@@ -227,3 +227,40 @@ def test_headerless_tsv_with_system_rows_and_a_typo():
     assert (
         parsed.text[king.source_start : king.source_end] == "It is a great honor to have you here."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "SECRETARY CLINTON:\nWell, good afternoon.\n\nMODERATOR:\nThank you.",
+            [
+                ("SECRETARY CLINTON", None, "Well, good afternoon."),
+                ("MODERATOR", None, "Thank you."),
+            ],
+        ),
+        (
+            "**Interviewer:** How are you?\n**Jane Doe**: Fine, thanks.",
+            [("Interviewer", None, "How are you?"), ("Jane Doe", None, "Fine, thanks.")],
+        ),
+        (
+            "[00:01:02] ANNA: Hi there.\n[00:01:05] BEN: Hello.",
+            [("ANNA", 62.0, "Hi there."), ("BEN", 65.0, "Hello.")],
+        ),
+        (
+            "PRESENT:\nJohn Smith\nJane Doe\n\nTHE COURT: Be seated.\nMR. O'BRIEN: Objection.",
+            [("THE COURT", None, "Be seated."), ("MR. O'BRIEN", None, "Objection.")],
+        ),
+        (
+            "Speaker 1: We meet at 10:30. See http://example.com: fine.\nSpeaker 2: OK.",
+            [
+                ("Speaker 1", None, "We meet at 10:30. See http://example.com: fine."),
+                ("Speaker 2", None, "OK."),
+            ],
+        ),
+    ],
+    ids=["label-alone", "markdown-bold", "leading-times", "cover-page", "colons-in-text"],
+)
+def test_text_label_shapes(text, expected):
+    parsed = parse_transcript(text)
+    assert [(t.speaker_label, t.start_time, t.text) for t in parsed.turns] == expected

@@ -200,6 +200,7 @@ def test_decode_keeps_line_ends_so_offsets_match_the_file():
             "line 2: malformed JSON",
         ),
         (b'{"nothing": "useful"}', "JSON not recognised"),
+        (b'{"utterances": []}', "the JSON holds no utterances"),
         (b'[{"speaker": "A"}]', 'item 1 has no "text"'),
         (b'speaker,text\nA,"unterminated\n', "malformed CSV"),
         (b"speaker,text,start\nA,hello,soon\n", "line 2: start: a time must be seconds"),
