@@ -147,7 +147,12 @@ def _stage_only(unit: Unit) -> bool:
 
 def build_turns(reading: Reading, *, offsets_valid: bool = True) -> list[ParsedTurn]:
     """Merge the reader's units into turns and cut each into passages."""
-    units = [unit for unit in reading.units if any(p.chunks for p in unit.paragraphs)]
+    units = []
+    for unit in reading.units:
+        if any(paragraph.chunks for paragraph in unit.paragraphs):
+            units.append(unit)
+        elif unit.label:
+            reading.warnings.append(f"line {unit.line}: {unit.label} says nothing; left out")
     # A label that never says a word ("SYSTEM: (Inaudible.)") is a stage note in the current turn.
     speaking: set[str] = set()
     for unit in units:

@@ -49,10 +49,10 @@ _STAGE_WORDS = re.compile(
     r"cough(?:s|ing)?|sighs?|off[- ]?mi(?:c|ke|crophone)|overlapping|simultaneous|interruption|"
     r"interposing|recess|break|end of|beginning of|start of|speaking (?:in )?\w+|"
     r"through (?:an? )?(?:interpreter|translator)|via interpreter|video|audio|sound|bell|gavel|"
-    r"no audio|technical)\b",
+    r"no audio|technical|whereupon|off the record|discussion off)\b",
     re.IGNORECASE,
 )
-_IN_LANGUAGE = re.compile(r"In [A-Z][a-z]+")
+_STAGE_NOTE = re.compile(r"In [A-Z][a-z]+|BY (?:MR|MS|MRS|DR)\.\s+[A-Z'’-]+")
 
 
 def is_stage_direction(content: str, bracket: str) -> bool:
@@ -60,7 +60,7 @@ def is_stage_direction(content: str, bracket: str) -> bool:
     content = content.strip()
     if not any(ch.isalpha() for ch in content):
         return False  # "[1]", "(2)": references and numbering belong to the speech
-    if _STAGE_WORDS.match(content) or _IN_LANGUAGE.fullmatch(content):
+    if _STAGE_WORDS.match(content) or _STAGE_NOTE.fullmatch(content):
         return True
     if bracket == "[":
         # "[sic]", "[the law]" are editorial words inside speech; capitalised or long notes are not.

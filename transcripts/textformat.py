@@ -57,7 +57,9 @@ _JUNK_LINE = re.compile(
 )
 _TERMINAL = tuple('.?!…"”’):;-—')
 _FIRST_WORD = re.compile(r"\S+")
-_COURT_LINE = re.compile(r"[ \t]*\d{1,2}(?:[ \t]+\S|[ \t]*$)")
+_COURT_LINE = re.compile(r"[ \t\f]*\d{1,2}(?:[ \t]+\S|[ \t]*$)")
+_MARGIN = re.compile(r"[ \t\f]*\d{1,4}(?:[ \t]+|$)")  # line numbers, and page numbers alone
+_QUESTION_ANSWER = re.compile(r"(?P<label>[QA])\.?[ \t]+(?=\S)")
 
 
 def split_lines(text: str) -> list[tuple[int, int]]:
@@ -86,7 +88,7 @@ def _is_heading(core: str) -> bool:
         or (len(words) <= 3 and all(word in _HEADING_WORDS for word in words))
         or words[-1] in {"present", "absent", "attendance"}
         or words[0]
-        in {"page", "exhibit", "item", "step", "section", "chapter", "part", "appendix", "annex"}
+        in {"page", "exhibit", "item", "step", "section", "chapter", "part", "appendix", "by"}
         or words[0] in _DAYS_MONTHS
     )
 
@@ -154,11 +156,14 @@ def _wrap_width(lengths: list[int]) -> int | None:
 def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
     lines = split_lines(text)
     infos = [read_line(text, start, end) for start, end in lines]
-    _refuse_court_pages(text, infos)
+    reading = Reading(units=[])
+    court = _court_pages(text, infos)
+    if court:
+        infos = [_court_line(text, start, end) for start, end in lines]
+        reading.warnings.append("read as court reporter's pages: line and page numbers left out")
     _drop_unlikely_name_labels(text, infos)
     _drop_odd_name_labels(infos)
     labelled = [index for index, info in enumerate(infos) if info[2]]
-    reading = Reading(units=[])
     if not labelled:
         if not monologue_speaker:
             raise ParseError(
@@ -175,7 +180,10 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
             last -= 1
         _keep_furniture(text, infos[:first], infos[last + 1 :], first, last, reading)
     body = infos[first : last + 1]
-    width = _wrap_width([info[1] - info[0] for info in body if info[1] > info[0]])
+    lengths = [info[1] - info[0] for info in body if info[1] > info[0]]
+    width = _wrap_width(lengths)
+    if court and lengths:  # indented Q/A lines defeat the estimate; court pages are always wrapped
+        width = max(lengths)
     nonblank = sum(info[1] > info[0] for info in body)
     one_turn_per_line = (
         width is None and nonblank and sum(bool(info[2]) for info in body) >= 0.6 * nonblank
@@ -201,11 +209,16 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
         else:
             assert unit is not None
             paragraph = unit.paragraphs[-1] if unit.paragraphs else unit.new_paragraph()
-            if paragraph.chunks and (
-                pending_break or width is None or _ends_paragraph(text, previous, start, width)
+            if _kind == "heading" or (
+                paragraph.chunks
+                and (
+                    pending_break or width is None or _ends_paragraph(text, previous, start, width)
+                )
             ):
-                paragraph = unit.new_paragraph()
-                if pending_break and _heading_between_turns(text, infos, index, last):
+                paragraph = unit.paragraphs[-1] if not paragraph.chunks else unit.new_paragraph()
+                if _kind == "heading" or (
+                    pending_break and _heading_between_turns(text, infos, index, last)
+                ):
                     paragraph.kind = "stage"
             if one_turn_per_line:
                 reading.warnings.append(
@@ -313,19 +326,29 @@ def _drop_odd_name_labels(infos: list) -> None:
             infos[index] = (info[0], info[1], None, None, info[0], None)
 
 
-def _refuse_court_pages(text: str, infos: list) -> None:
-    nonblank = [(index, info) for index, info in enumerate(infos) if info[1] > info[0]]
-    numbered = [index for index, info in nonblank if _COURT_LINE.match(text, info[0], info[1])]
-    if len(nonblank) >= 10 and len(numbered) >= 0.5 * len(nonblank):
-        raise ParseError(
-            "looks like a court reporter's pages with line numbers in the margin; "
-            "export the transcript as plain text without line numbers",
-            line=numbered[0] + 1,
-        )
-    if "\f" in text and len(numbered) >= 0.3 * max(len(nonblank), 1):
-        raise ParseError(
-            "looks like paginated pages with form feeds and line numbers", line=numbered[0] + 1
-        )
+def _court_pages(text: str, infos: list) -> bool:
+    """Whether most lines carry a court reporter's margin line number (1–25 on each page)."""
+    nonblank = [info for info in infos if info[1] > info[0]]
+    numbered = sum(bool(_COURT_LINE.match(text, info[0], info[1])) for info in nonblank)
+    return len(nonblank) >= 10 and numbered >= 0.5 * len(nonblank)
+
+
+def _court_line(text: str, start: int, end: int):
+    """read_line() for a court reporter's line: margin number dropped, "Q." and "A." as labels."""
+    margin = _MARGIN.match(text, start, end)
+    if margin:
+        start = margin.end()
+    info = read_line(text, start, end)
+    content_start, content_end = info[:2]
+    if info[2] or content_start == content_end:
+        return info
+    question = _QUESTION_ANSWER.match(text, content_start, content_end)
+    if question:
+        return (content_start, content_end, question["label"], "caps", question.end(), None)
+    line = text[content_start:content_end]
+    if line.upper() == line and any(ch.isalpha() for ch in line):  # "EXAMINATION", "BY MR. HALE:"
+        return (content_start, content_end, None, "heading", content_start, None)
+    return info
 
 
 def _keep_furniture(

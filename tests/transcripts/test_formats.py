@@ -116,6 +116,30 @@ def test_rev_blocks_with_times_merge_one_speakers_blocks():
     assert parsed.turns[3].start_time == 3723.0  # (h:mm:ss) later in the file
 
 
+def test_court_reporter_pages():
+    parsed = parse("deposition.txt")
+    assert parsed.speaker_labels == ["MR. HALE", "Q", "A", "MS. ORTIZ"]
+    assert parsed.metadata["warnings"] == [
+        "read as court reporter's pages: line and page numbers left out"
+    ]
+    hale = parsed.turns[0]
+    assert [(p.kind, p.text) for p in hale.passages] == [
+        ("speech", "Let the record show the witness is present."),
+        ("stage", "DANA WRIGHT, having been first duly sworn, testified as follows:"),
+        ("stage", "EXAMINATION"),
+        ("stage", "BY MR. HALE:"),
+    ]
+    assert parsed.turns[3].text == "And where were you on the night of March 3rd?"
+    assert texts(parsed.turns[5], "stage") == ["(Whereupon, a discussion was held off the record.)"]
+    assert [turn.text for turn in parsed.turns[-3:]] == [
+        "Not at all?",
+        "Not once.",
+        "Nothing further.",
+    ]
+    everything = " ".join(turn.text for turn in parsed.turns)
+    assert not any(word.isdigit() for word in everything.split())
+
+
 def test_html_strong_labels_with_the_colon_outside():
     parsed = parse("hearing.html")
     assert parsed.format == "html"

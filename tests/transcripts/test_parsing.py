@@ -231,13 +231,12 @@ def test_over_the_size_limit():
         parse_transcript(b"A: " + b"word " * 300_000, max_bytes=2**20)
 
 
-def test_court_reporter_pages_are_refused():
-    page = "\f".join(
-        "\n".join(f"{n:>2}   Q.  Did you see him on line {n}?" for n in range(1, 26))
-        for _ in range(2)
-    )
-    with pytest.raises(ParseError, match="court reporter"):
-        parse_transcript(page.encode())
+def test_numbered_lines_are_read_as_court_pages_never_as_text():
+    page = "\n".join(f"{n:>2}   {'QA'[n % 2]}.  Line {n} here." for n in range(1, 26))
+    parsed = parse_transcript(("\f".join([page, page])).encode())
+    assert parsed.speaker_labels == ["A", "Q"]
+    assert parsed.turns[0].text == "Line 1 here."
+    assert len(parsed.turns) == 49  # A on line 25 and on the next page's line 1: one turn
 
 
 def test_monologue_fallback_when_nobody_is_labelled():
