@@ -66,6 +66,7 @@ def import_transcript(
     filename: str = "",
     format: str = "auto",
     monologue_speaker: str | None = None,
+    parsed: ParsedTranscript | None = None,
     title: str = "",
     date: datetime.date | None = None,
     speaker_names: Mapping[str, str] | None = None,
@@ -75,10 +76,12 @@ def import_transcript(
 ) -> ImportResult:
     """Parse, then write everything in one transaction; skip it if `duplicates_in` has the text.
 
-    ParseError comes out before the database is touched. `title` and `date` override what the
+    ParseError comes out before the database is touched. `parsed` skips parsing again when the
+    caller (the preview) already parsed these bytes. `title` and `date` override what the
     parser found; `speaker_names` maps labels to display names (blank keeps the label).
     """
-    parsed = parse(data, filename=filename, format=format, monologue_speaker=monologue_speaker)
+    if parsed is None:
+        parsed = parse(data, filename=filename, format=format, monologue_speaker=monologue_speaker)
     digest = content_hash(parsed.text)
     if duplicates_in is not None:
         existing = duplicates_in.filter(content_hash=digest).first()

@@ -1,5 +1,7 @@
 """Import a transcript into a project: upload or paste → preview → confirm, on one URL."""
 
+from collections import Counter
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -49,16 +51,9 @@ def transcript_import(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptImportForm) -> dict:
-    data, options = (
-        form.cleaned_data["data"],
-        {
-            "filename": form.cleaned_data["filename"],
-            "format": form.cleaned_data["format"],
-            "monologue_speaker": form.cleaned_data["monologue_speaker"],
-        },
-    )
+    options = {key: form.cleaned_data[key] for key in ("filename", "format", "monologue_speaker")}
     try:
-        parsed = parse(data, **options)
+        parsed = parse(form.cleaned_data["data"], **options)
     except ParseError as error:
         return {"error": error, "offer_monologue": error.code == ParseError.NO_SPEAKERS}
     digest = content_hash(parsed.text)
@@ -76,8 +71,8 @@ def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptI
             "first_turns": parsed.turns[:PREVIEW_TURNS],
         }
     result = import_transcript(
-        data,
-        **options,
+        form.cleaned_data["data"],
+        parsed=parsed,
         title=form.cleaned_data["title"],
         date=form.cleaned_data["date"],
         speaker_names=form.speaker_names(parsed.speaker_labels),
@@ -89,9 +84,7 @@ def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptI
 
 
 def _speaker_rows(parsed, form: TranscriptImportForm) -> list[dict]:
-    counts: dict[str, int] = {}
-    for turn in parsed.turns:
-        counts[turn.speaker_label] = counts.get(turn.speaker_label, 0) + 1
+    counts = Counter(turn.speaker_label for turn in parsed.turns)
     names = form.speaker_names(parsed.speaker_labels)
     return [
         {"index": index, "label": label, "turns": counts[label], "name": names[label]}

@@ -3,6 +3,9 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from transcripts.importers import content_hash
 from transcripts.models import Transcript
@@ -159,3 +162,19 @@ def test_anonymous_is_sent_to_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
+    name=st.sampled_from(["x.txt", "x.csv", "x.json", "x.srt", "x.vtt", "x.html", "x"]),
+    action=st.sampled_from(["preview", "confirm"]),
+)
+def test_garbage_uploads_never_fail_the_page(client, owner, url, data, name, action):
+    client.force_login(owner)
+    upload = SimpleUploadedFile(name, data)
+    response = client.post(url, {"file": upload, "action": action}, headers=HTMX)
+    assert response.status_code == 200
+    assert 'id="import-step"' in response.text or 'id="import-form"' in response.text
