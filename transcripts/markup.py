@@ -33,7 +33,7 @@ BLOCK = words(
     "td th figure figcaption address center body html tbody thead"
 )
 BOLD = frozenset({"b", "strong"})
-_SPACE = re.compile(r"\s+")
+_COLLAPSE = re.compile(r"\s{2,}|[^\S ]")
 
 
 class _Block:
@@ -117,22 +117,18 @@ class _PageReader(HTMLParser):
         start = self.source_offset()
         block = self.block
         position = 0
-        for match in _SPACE.finditer(data):
-            if match.start() > position:
-                block.text.add(data[position : match.start()], start + position)
-                block.trailing_space = False
-            if not block.trailing_space:
-                if match.group() == " ":
-                    block.text.add(" ", start + match.start())
-                else:
-                    block.text.add(
-                        " ", start + match.start(), exact=False, src_end=start + match.end()
-                    )
-                block.trailing_space = True
+        if block.trailing_space:  # collapse into the space already there
+            position = len(data) - len(data.lstrip())
+        # Single spaces stay inside exact pieces; only runs and other whitespace are collapsed.
+        for match in _COLLAPSE.finditer(data, position):
+            block.text.add(data[position : match.start()], start + position)
+            if match.start() > position or not block.trailing_space:
+                block.text.add(" ", start + match.start(), exact=False, src_end=start + match.end())
+            block.trailing_space = True
             position = match.end()
         if position < len(data):
             block.text.add(data[position:], start + position)
-            block.trailing_space = False
+            block.trailing_space = data[-1] == " "
 
     def _reference(self, raw: str, expanded: str) -> None:
         if self._capture == "title":
