@@ -117,7 +117,8 @@ def read_line(text: str, start: int, end: int):
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if start == end:
+    # Most lines of a wrapped transcript have no colon within a label's reach: skip the regexes.
+    if start == end or text.find(":", start, min(end, start + 110)) < 0:
         return (start, end, None, None, start, None)
     position, time = start, None
     leading = _LEADING_TIME.match(text, start, end)

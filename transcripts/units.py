@@ -37,14 +37,12 @@ class MappedText:
     `src`..`src_end` as a whole, and `src` is None for inserted separators.
     """
 
-    __slots__ = ("_parts", "_starts", "_srcs", "_src_ends", "_exact", "length")
+    __slots__ = ("_parts", "_starts", "_maps", "length")
 
     def __init__(self) -> None:
         self._parts: list[str] = []
-        self._starts: list[int] = []
-        self._srcs: list[int | None] = []
-        self._src_ends: list[int | None] = []
-        self._exact: list[bool] = []
+        self._starts: list[int] = []  # offset of each piece in the text, for bisect
+        self._maps: list[tuple[int | None, int | None, bool]] = []  # (src, src_end, exact)
         self.length = 0
 
     def add(
@@ -52,13 +50,10 @@ class MappedText:
     ) -> None:
         if not text:
             return
-        if src is None:
-            exact = False
+        exact = exact and src is not None
         self._parts.append(text)
         self._starts.append(self.length)
-        self._srcs.append(src)
-        self._src_ends.append(src + len(text) if exact and src is not None else src_end)
-        self._exact.append(exact)
+        self._maps.append((src, src + len(text) if exact else src_end, exact))
         self.length += len(text)
 
     def extend(self, other: MappedText, start: int = 0, end: int | None = None) -> None:
@@ -67,17 +62,22 @@ class MappedText:
         if start >= end:
             return
         index = max(bisect_right(other._starts, start) - 1, 0)
-        while index < len(other._parts) and other._starts[index] < end:
-            part, part_start = other._parts[index], other._starts[index]
-            lo, hi = (
-                max(start, part_start) - part_start,
-                min(end, part_start + len(part)) - part_start,
-            )
-            src = other._srcs[index]
-            if other._exact[index]:
-                self.add(part[lo:hi], src + lo if src is not None else None)
+        parts, starts, maps = other._parts, other._starts, other._maps
+        while index < len(parts) and starts[index] < end:
+            part, part_start = parts[index], starts[index]
+            src, src_end, exact = maps[index]
+            if start <= part_start and part_start + len(part) <= end:  # the whole piece
+                self._parts.append(part)
+                self._starts.append(self.length)
+                self._maps.append((src, src_end, exact))
+                self.length += len(part)
             else:
-                self.add(part[lo:hi], src, exact=False, src_end=other._src_ends[index])
+                lo = max(start, part_start) - part_start
+                hi = min(end, part_start + len(part)) - part_start
+                if exact:
+                    self.add(part[lo:hi], src + lo)
+                else:
+                    self.add(part[lo:hi], src, exact=False, src_end=src_end)
             index += 1
 
     @property
@@ -92,12 +92,12 @@ class MappedText:
 
     def _source_at(self, offset: int, *, first: bool) -> int | None:
         index = bisect_right(self._starts, offset) - 1
-        src = self._srcs[index]
+        src, src_end, exact = self._maps[index]
         if src is None:
             return None
-        if self._exact[index]:
+        if exact:
             return src + (offset - self._starts[index]) + (0 if first else 1)
-        return src if first else self._src_ends[index]
+        return src if first else src_end
 
 
 @dataclass
