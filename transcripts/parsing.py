@@ -32,6 +32,7 @@ __all__ = [
 FORMATS = ("text", "html", "srt", "vtt", "json", "csv")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_LABEL = 200  # Speaker.label's max_length
+MAX_WARNINGS = 50
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,10 @@ def parse_transcript(
         raise ParseError("no speaker turns with any text found")
     title = reading.title or title_from_filename(filename)
     date = find_date(title) or find_date(reading.date_text) or date_from_filename(filename)
-    metadata = {**reading.metadata, "warnings": warnings + reading.warnings}
+    warnings += reading.warnings
+    if len(warnings) > MAX_WARNINGS:  # metadata is stored with the transcript: keep it small
+        warnings[MAX_WARNINGS:] = [f"… and {len(warnings) - MAX_WARNINGS} more warnings"]
+    metadata = {**reading.metadata, "warnings": warnings}
     return ParsedTranscript(
         title=title[:300],
         date=date,

@@ -366,6 +366,12 @@ def _keep_furniture(
     )
 
 
+def _clip(text: str, limit: int = 5000) -> str:
+    return (
+        text if len(text) <= limit else text[:limit] + f" … ({len(text) - limit} more characters)"
+    )
+
+
 def keep_furniture(header: list[str], trailer: list[str], reading: Reading, **where) -> None:
     """Title, date and source from the junk around the turns; the junk itself goes to metadata."""
     for line in header + trailer:
@@ -388,7 +394,7 @@ def keep_furniture(header: list[str], trailer: list[str], reading: Reading, **wh
             {
                 "where": "before the first turn",
                 "lines": where.get("header_lines"),
-                "text": "\n".join(header),
+                "text": _clip("\n".join(header)),
             }
         )
     if trailer:
@@ -396,7 +402,7 @@ def keep_furniture(header: list[str], trailer: list[str], reading: Reading, **wh
             {
                 "where": "after the last turn",
                 "lines": where.get("trailer_lines"),
-                "text": "\n".join(trailer),
+                "text": _clip("\n".join(trailer)),
             }
         )
     if stripped:

@@ -277,3 +277,12 @@ def test_metadata_is_json_serialisable(seed):
 
     assert json.loads(json.dumps(seed.metadata)) == seed.metadata
     assert re.fullmatch(r"\d+", str(seed.metadata["wrapped_at"]))
+
+
+def test_metadata_stays_small_however_much_junk():
+    junk = "\n".join(f"menu item {n}" for n in range(3000))
+    lines = "\n".join(f"unlabelled {n}" if n % 3 == 1 else f"ANNA: line {n}." for n in range(400))
+    parsed = parse_transcript(f"{junk}\nANNA: Hello.\n{lines}")
+    assert len(parsed.metadata["stripped"][0]["text"]) < 5100
+    warnings = parsed.metadata["warnings"]
+    assert len(warnings) == 51 and warnings[-1] == "… and 83 more warnings"
