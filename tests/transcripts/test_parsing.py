@@ -281,7 +281,8 @@ def test_metadata_is_json_serialisable(seed):
 
 def test_metadata_stays_small_however_much_junk():
     junk = "\n".join(f"menu item {n}" for n in range(3000))
-    lines = "\n".join(f"unlabelled {n}" if n % 3 == 1 else f"ANNA: line {n}." for n in range(400))
+    speech = "ANNA: " + "word " * 30  # long lines, one turn per line: not a wrapped page
+    lines = "\n".join(f"unlabelled {n}" if n % 3 == 1 else speech for n in range(400))
     parsed = parse_transcript(f"{junk}\nANNA: Hello.\n{lines}")
     assert len(parsed.metadata["stripped"][0]["text"]) < 5100
     warnings = parsed.metadata["warnings"]
