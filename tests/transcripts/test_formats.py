@@ -288,3 +288,21 @@ def test_headerless_tsv_with_system_rows_and_a_typo():
 def test_text_label_shapes(text, expected):
     parsed = parse_transcript(text)
     assert [(t.speaker_label, t.start_time, t.text) for t in parsed.turns] == expected
+
+
+def test_html_main_content_only_and_plain_labels_in_paragraphs():
+    page = """<html><head><title>Town hall</title></head><body>
+    <div class="sidebar"><p>PROMO: Subscribe now!</p></div>
+    <main><h1>Town hall, 3 June 2021</h1>
+      <p>MAYOR: Welcome&nbsp;all.<br>We begin.</p>
+      <p>Q: Why&#8212;now?</p>
+      <p><b>Mayor</b>: Because.</p>
+    </main>
+    <div><p>CHAT: ignore me</p></div></body></html>"""
+    parsed = parse_transcript(page)
+    assert (parsed.title, parsed.date) == ("Town hall", datetime.date(2021, 6, 3))
+    assert [(t.speaker_label, t.text) for t in parsed.turns] == [
+        ("MAYOR", "Welcome all.\nWe begin."),
+        ("Q", "Why—now?"),
+        ("Mayor", "Because."),
+    ]
