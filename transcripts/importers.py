@@ -1,9 +1,9 @@
 """import_transcript(): parse a file, then write transcript, speakers, turns and passages at once.
 
-The command line and the browser both call this, so they follow the same rules. Projects live in
-the annotations app, which this app never imports: the caller passes the transcripts to check
-for duplicates (`duplicates_in`) and a callback that links the new transcript (`link`), run in
-the same transaction so a failed link leaves nothing behind.
+The command line and the browser both call this (through `Project.import_transcript`), so they
+follow the same rules. Projects live in the annotations app, which this app never imports: the
+caller passes the transcripts to check for duplicates (`duplicates_in`) and a callback that links
+the new transcript (`link`), run in the same transaction so a failed link leaves nothing behind.
 """
 
 from __future__ import annotations

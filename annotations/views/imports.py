@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from transcripts.forms import TranscriptImportForm
-from transcripts.importers import content_hash, import_transcript, parse
+from transcripts.importers import content_hash, parse
 from transcripts.parsing import ParseError
 
 from ..models import Project
@@ -70,15 +70,13 @@ def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptI
             "date": form.cleaned_data["date"] or parsed.date,
             "first_turns": parsed.turns[:PREVIEW_TURNS],
         }
-    result = import_transcript(
+    result = project.import_transcript(
         form.cleaned_data["data"],
         parsed=parsed,
         title=form.cleaned_data["title"],
         date=form.cleaned_data["date"],
         speaker_names=form.speaker_names(parsed.speaker_labels),
         imported_by=request.user,
-        duplicates_in=project.transcripts.all(),
-        link=project.transcripts.add,
     )
     return {"result": result}
 

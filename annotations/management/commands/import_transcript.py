@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
 
 from annotations.models import Project
-from transcripts.importers import content_hash, import_transcript, parse, summary
+from transcripts.importers import content_hash, parse, summary
 from transcripts.parsing import FORMATS, ParseError
 
 
@@ -75,14 +75,8 @@ class Command(BaseCommand):
             if known is not None and known.filter(content_hash=content_hash(parsed.text)).exists():
                 return f"already in {project.slug}; would skip"
             return f"would import {summary(parsed, title=title, date=date)}"
-        result = import_transcript(
-            data,
-            filename=path.name,
-            format=format,
-            title=title,
-            date=date,
-            duplicates_in=project.transcripts.all(),
-            link=project.transcripts.add,
+        result = project.import_transcript(
+            data, filename=path.name, format=format, title=title, date=date
         )
         if not result.created:
             return f'already in {project.slug} as "{result.transcript.title}"; skipped'

@@ -6,7 +6,6 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from annotations.models import Membership, Project
-from transcripts.importers import import_transcript
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "parley-demo"
@@ -56,12 +55,8 @@ class Command(BaseCommand):
 
     def load_seed(self, project):
         """Import the seed transcript once; running `make run` again finds it by content hash."""
-        result = import_transcript(
-            SEED_PATH.read_bytes(),
-            filename=SEED_PATH.name,
-            speaker_names=SEED_SPEAKERS,
-            duplicates_in=project.transcripts.all(),
-            link=project.transcripts.add,
+        result = project.import_transcript(
+            SEED_PATH.read_bytes(), filename=SEED_PATH.name, speaker_names=SEED_SPEAKERS
         )
         verb = "Imported" if result.created else "Already there:"
         self.stdout.write(f"{verb} {result.summary}")
