@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from django.db.models import QuerySet
 
 from .models import Passage, Speaker, Transcript, Turn
 from .parsing import ParsedTranscript, parse_transcript
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ def import_transcript(
     if duplicates_in is not None:
         existing = duplicates_in.filter(content_hash=digest).first()
         if existing is not None:
+            logger.info("import skipped: %r is already transcript %s", filename, existing.pk)
             return ImportResult(transcript=existing, parsed=parsed, created=False)
     names = speaker_names or {}
     with transaction.atomic():
@@ -126,7 +130,9 @@ def import_transcript(
         Passage.objects.bulk_create(_passages(transcript, turns, parsed), batch_size=2000)
         if link is not None:
             link(transcript)
-    return ImportResult(transcript=transcript, parsed=parsed, created=True)
+    result = ImportResult(transcript=transcript, parsed=parsed, created=True)
+    logger.info("imported %r as transcript %s: %s", filename, transcript.pk, result.summary)
+    return result
 
 
 def _passages(transcript: Transcript, turns: list[Turn], parsed: ParsedTranscript):
