@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .metadata import SOURCE_LINE, find_date, parse_source
-from .units import Chunk, ParseError, Reading, Unit, mapped, words
+from .units import Chunk, Paragraph, ParseError, Reading, Unit, mapped, words
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
@@ -199,7 +199,7 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
         reading.units.append(unit)
     pending_break, previous = False, None
     for index in range(first, last + 1):
-        start, end, label, _kind, body_start, time = infos[index]
+        start, end, label, kind, body_start, time = infos[index]
         if start == end:
             pending_break = True
             continue
@@ -209,18 +209,12 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
             paragraph = unit.new_paragraph()
         else:
             assert unit is not None
-            paragraph = unit.paragraphs[-1] if unit.paragraphs else unit.new_paragraph()
-            if _kind == "heading" or (
-                paragraph.chunks
-                and (
-                    pending_break or width is None or _ends_paragraph(text, previous, start, width)
-                )
-            ):
-                paragraph = unit.paragraphs[-1] if not paragraph.chunks else unit.new_paragraph()
-                if _kind == "heading" or (
-                    pending_break and _heading_between_turns(text, infos, index, last)
-                ):
-                    paragraph.kind = "stage"
+            ends = pending_break or width is None or _ends_paragraph(text, previous, start, width)
+            current = unit.paragraphs[-1] if unit.paragraphs else None
+            paragraph = _paragraph_for(unit, heading=kind == "heading", new=ends)
+            started = current is not None and paragraph is not current
+            if started and pending_break and _heading_between_turns(text, infos, index, last):
+                paragraph.kind = "stage"
             if one_turn_per_line:
                 reading.warnings.append(
                     f"line {index + 1}: no speaker label; kept as part of {unit.label}'s turn"
@@ -235,6 +229,17 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
                 _add_line(paragraph, text, piece_start, piece_end, unit)
         pending_break, previous = False, (start, end)
     return reading
+
+
+def _paragraph_for(unit: Unit, *, heading: bool, new: bool) -> Paragraph:
+    """The paragraph an unlabelled line goes into: the current one, or a new one when the line
+    starts a paragraph; headings of court pages (EXAMINATION) are stage notes of their own."""
+    paragraph = unit.paragraphs[-1] if unit.paragraphs else unit.new_paragraph()
+    if paragraph.chunks and (new or heading):
+        paragraph = unit.new_paragraph()
+    if heading:
+        paragraph.kind = "stage"
+    return paragraph
 
 
 def _heading_between_turns(text: str, infos: list, index: int, last: int) -> bool:
