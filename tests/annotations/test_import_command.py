@@ -57,9 +57,10 @@ def test_dry_run_writes_nothing_not_even_the_project():
         SEED, "--project", "press", "--dry-run", "--title", "T", "--date", "2001-02-03"
     )
     assert error is None
-    assert (
-        out.strip() == f'{SEED}: would import "T" (2001-02-03): 4 speakers, 15 turns, 173 passages'
-    )
+    assert out.splitlines() == [
+        "Would create project 'press' with the default tags.",
+        f'{SEED}: would import "T" (2001-02-03): 4 speakers, 15 turns, 173 passages',
+    ]
     assert not Project.objects.exists() and not Transcript.objects.exists()
 
 

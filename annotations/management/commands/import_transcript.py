@@ -46,7 +46,9 @@ class Command(BaseCommand):
         except ValidationError:
             raise CommandError(f"--project {project!r}: letters, digits, - and _ only") from None
         target = Project.objects.filter(slug=project).first()
-        if target is None and not dry_run:
+        if target is None and dry_run:
+            self.stdout.write(f"Would create project {project!r} with the default tags.")
+        elif target is None:
             target = Project.create_with_default_tags(slug=project)
             self.stdout.write(f"Created project {project!r} with the default tags.")
         failures = 0
