@@ -11,6 +11,7 @@ Each run imports inside a transaction that is rolled back, so the database is le
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -48,6 +49,7 @@ def main() -> None:
 
     from transcripts.importers import import_transcript, parse
 
+    logging.getLogger("transcripts.importers").setLevel(logging.WARNING)  # one line per run
     call_command("migrate", verbosity=0)
     data = options.path.read_bytes() if options.path else synthesise(options.words)
     parsed = parse(data)
