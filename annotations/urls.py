@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import deletion, projects, workspace
+from .views import deletion, imports, projects, workspace
 
 app_name = "annotations"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
         deletion.transcript_delete,
         name="transcript_delete",
     ),
+    path("p/<slug:slug>/import/", imports.transcript_import, name="transcript_import"),
 ]
