@@ -8,6 +8,8 @@ in neither fails the sweep, telling its author to add a fixture here.
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -195,3 +197,84 @@ def walk(patterns=None, prefix: str = "", namespace: str | None = None, kwargs=(
 ROUTES = list(walk())
 APP_ROUTES = [route for route in ROUTES if not route.admin]
 ADMIN_ROUTES = [route for route in ROUTES if route.admin]
+
+
+@dataclass
+class Form:
+    method: str
+    action: str  # a path
+    fields: dict[str, list[str]] = field(default_factory=dict)  # what submitting it as-is sends
+    names: set[str] = field(default_factory=set)  # every named control, filled in or not
+
+
+class FormReader(HTMLParser):
+    """The forms of a page (and lone hx-post elements), as a browser would submit them."""
+
+    def __init__(self, page_path: str):
+        super().__init__()
+        self.page_path, self.forms = page_path, []
+        self.current = self.select = self.textarea = None
+
+    def _form(self, method: str, action: str | None) -> Form:
+        self.forms.append(Form(method.lower(), urlsplit(action or self.page_path).path))
+        return self.forms[-1]
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            post = attrs.get("hx-post")
+            method = "post" if post else attrs.get("method") or "get"
+            self.current = self._form(method, post or attrs.get("action"))
+            return
+        if tag == "option" and self.select:
+            self._option(attrs)
+            return
+        form = self.current
+        if attrs.get("hx-post"):  # an element that posts by itself
+            form = self._form("post", attrs["hx-post"])
+        elif attrs.get("formaction") and form is not None:
+            form = self._form(form.method, attrs["formaction"])
+        name = attrs.get("name")
+        if form is None or not name or tag not in {"input", "select", "textarea", "button"}:
+            return
+        form.names.add(name)
+        kind = (attrs.get("type") or "text").lower()
+        if tag == "select":
+            self.select = (form, name, "multiple" in attrs, [])
+        elif tag == "textarea":
+            self.textarea = (form, name)
+            form.fields.setdefault(name, [])
+        elif kind in {"checkbox", "radio"}:
+            if "checked" in attrs:
+                form.fields.setdefault(name, []).append(attrs.get("value") or "on")
+        elif tag == "input" and kind not in {"submit", "button", "file", "image", "reset"}:
+            form.fields.setdefault(name, []).append(attrs.get("value") or "")
+
+    def _option(self, attrs):
+        form, name, multiple, seen = self.select
+        seen.append(attrs.get("value", ""))
+        if "selected" in attrs:
+            chosen = form.fields.setdefault(name, [])
+            form.fields[name] = [*chosen, seen[-1]] if multiple else [seen[-1]]
+
+    def handle_data(self, data):
+        if self.textarea:
+            form, name = self.textarea
+            form.fields[name].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+        elif tag == "textarea":
+            self.textarea = None
+        elif tag == "select" and self.select:
+            form, name, multiple, seen = self.select
+            if not multiple and name not in form.fields and seen:
+                form.fields[name] = [seen[0]]  # a browser submits the first option
+            self.select = None
+
+
+def forms_on(html: str, page_path: str) -> list[Form]:
+    reader = FormReader(page_path)
+    reader.feed(html)
+    return reader.forms

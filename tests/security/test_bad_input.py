@@ -6,9 +6,6 @@ strings, NUL bytes, negative and overflowing numbers, other projects' ids, missi
 fields, hostile file names) goes into each, as a plain POST and as an HTMX one.
 """
 
-from html.parser import HTMLParser
-from urllib.parse import urlsplit
-
 import pytest
 from django.apps import apps
 from django.core.files.storage import FileSystemStorage
@@ -17,7 +14,7 @@ from django.db import models
 from django.test import Client
 
 from ..conftest import HTMX
-from .sweep import APP_ROUTES, build_world
+from .sweep import APP_ROUTES, build_world, forms_on
 from .test_url_sweep import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -59,32 +56,6 @@ def garbage_cases(world):
     }
 
 
-class FormFields(HTMLParser):
-    """action path -> field names, for every <form> on a page."""
-
-    def __init__(self, page_path):
-        super().__init__()
-        self.page_path, self.forms, self.current = page_path, {}, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            action = attrs.get("action") or attrs.get("hx-post") or self.page_path
-            self.current = self.forms.setdefault(urlsplit(action).path, set())
-        elif tag in {"input", "select", "textarea", "button"} and attrs.get("name"):
-            action = attrs.get("hx-post") or attrs.get("formaction")
-            if action:
-                self.forms.setdefault(urlsplit(action).path, set()).add(attrs["name"])
-            elif self.current is not None:
-                self.current.add(attrs["name"])
-        elif attrs.get("hx-post"):  # an element that posts by itself, with hx-vals maybe
-            self.forms.setdefault(urlsplit(attrs["hx-post"]).path, set())
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.current = None
-
-
 def discover_forms(client, world) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for route in APP_ROUTES:
@@ -92,10 +63,8 @@ def discover_forms(client, world) -> dict[str, set[str]]:
         for headers in [{}, HTMX]:
             response = client.get(path, headers=headers)
             if response.status_code == 200 and "html" in response.get("Content-Type", ""):
-                parser = FormFields(path)
-                parser.feed(response.content.decode())
-                for action, names in parser.forms.items():
-                    found.setdefault(action, set()).update(names)
+                for form in forms_on(response.content.decode(), path):
+                    found.setdefault(form.action, set()).update(form.names)
     found.pop("/logout/", None)  # logging out is tried by the sweep
     return found
 

@@ -22,6 +22,7 @@ from .sweep import (
     SECRET_NOTE,
     UnfillableRoute,
     build_world,
+    forms_on,
 )
 
 pytestmark = pytest.mark.django_db
@@ -211,15 +212,27 @@ def test_annotator_cannot_change_someone_elses_annotation(world):
             assert snapshot() == before, route.id
 
 
-def test_blind_mode_holds_on_every_page(world):
+def body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def test_blind_mode_holds_on_every_page_and_download(world):
+    """No page, fragment, or GET form submitted as it comes (an export, a filter) shows an
+    annotator in a blind project what someone else wrote."""
     world.project.blind = True
     world.project.save()
     client = client_as(world, "annotator")
     for route in APP_ROUTES:
         url = url_for(route, world)
         for headers in [{}, HTMX]:
-            response = client.get(url, headers=headers)
-            assert SECRET_NOTE not in response.content.decode(), f"{route.id} leaks in blind mode"
+            page = body(client.get(url, headers=headers))
+            assert SECRET_NOTE not in page, f"{route.id} leaks in blind mode"
+            for form in forms_on(page, url):
+                if form.method == "get":
+                    submitted = body(client.get(form.action, form.fields, headers=headers))
+                    assert SECRET_NOTE not in submitted, f"{form.action} leaks in blind mode"
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "annotator", "owner"])
