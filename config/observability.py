@@ -2,9 +2,10 @@
 
 `RequestLogMiddleware` gives each request an id (the proxy's X-Request-ID when it looks sane, a
 new one otherwise), echoes it in the response, and logs method, path, status, duration and user
-as `parley.request`. `JsonFormatter` adds the current request's context to every record logged
-while it runs, so an exception logged by Django (`django.request`, with the traceback) carries
-the same request id, user and path as the access line. `client_ip()` is the one place that
+as `parley.request`. Every record logged while a request runs carries that request's context
+(a log-record factory takes it when the record is made), and `JsonFormatter` writes it out, so
+an exception logged by Django (`django.request`, with the traceback) has the same request id,
+user and path as the access line. `client_ip()` is the one place that
 decides where a request came from (the login rate limit uses it too). Settings load this module
 (the log formatter) before the app registry is ready: it imports no models.
 """
