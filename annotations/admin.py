@@ -4,7 +4,7 @@ from django.contrib.admin.utils import NestedObjects
 from django.db import router
 
 from transcripts.admin import TranscriptAdmin as BaseTranscriptAdmin
-from transcripts.models import Transcript
+from transcripts.models import Passage, Speaker, Transcript, Turn
 
 from .deletion import annotations_held_by, delete_with_annotations
 from .models import Annotation, AnnotationEvent, Membership, Progress, Project, Tag
@@ -120,6 +120,11 @@ class LogEntryAdmin(admin.ModelAdmin):
     list_select_related = ["user", "content_type"]
     search_fields = ["object_repr", "change_message"]
 
+    def get_queryset(self, request):
+        # Entries name projects and transcripts: staff who are not superusers see their own.
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
     # Read-only: a history that can be edited is not one.
     def has_add_permission(self, request):
         return False
@@ -129,3 +134,48 @@ class LogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ProjectScopedAdmin:
+    """Staff who are not superusers see, in the admin too, only what their projects hold.
+
+    A curator given staff status to review in the admin must not browse other teams' projects:
+    every list, change page, search and autocomplete starts from the projects they curate or own.
+    """
+
+    project_path = "project"  # from the model to Project, as in a filter()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        mine = Project.objects.filter(
+            memberships__user=request.user,
+            memberships__role__in=[Membership.Role.CURATOR, Membership.Role.OWNER],
+        )
+        if not self.project_path:
+            return queryset.filter(pk__in=mine.values("pk"))
+        inside = queryset.model._default_manager.filter(**{f"{self.project_path}__in": mine})
+        return queryset.filter(pk__in=inside.values("pk"))  # no duplicate rows, unlike a join
+
+
+PROJECT_PATHS = {
+    Project: "",
+    Membership: "project",
+    Tag: "project",
+    Annotation: "tag__project",
+    Progress: "project",
+    AnnotationEvent: "project",
+    Transcript: "projects",
+    Speaker: "transcript__projects",
+    Turn: "transcript__projects",
+    Passage: "transcript__projects",
+}
+
+# Wrap whatever admin each model has (ours, transcripts/admin.py's, or one added later).
+for model, path in PROJECT_PATHS.items():
+    registered = type(admin.site.get_model_admin(model))
+    scoped = type(f"Scoped{registered.__name__}", (ProjectScopedAdmin, registered), {})
+    scoped.project_path = path
+    admin.site.unregister(model)
+    admin.site.register(model, scoped)

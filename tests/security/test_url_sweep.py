@@ -257,3 +257,31 @@ def test_every_admin_page_works_for_a_superuser(world, admin_client):
         assert response.status_code < 500, route.id
         if response.status_code == 200 and route.name != "admin:jsi18n":
             assert_safe_html(response)
+
+
+def test_staff_curators_see_only_their_projects_in_the_admin(world, client):
+    """A curator with staff status (and every model permission) browsing the admin."""
+    from django.contrib.auth.models import Permission
+
+    from annotations.admin import PROJECT_PATHS
+
+    curator = world.users["curator"]
+    curator.is_staff = True
+    curator.save()
+    curator.user_permissions.set(Permission.objects.all())
+    client.force_login(curator)
+    ours, theirs = world.project, world.other["project"]
+    for model, path in PROJECT_PATHS.items():
+        lookup = f"{path}__in" if path else "pk__in"
+        mine = model._default_manager.filter(**{lookup: [ours.pk]}).distinct()
+        foreign = model._default_manager.filter(**{lookup: [theirs.pk]}).first()
+        opts = model._meta
+        changelist = client.get(f"/admin/{opts.app_label}/{opts.model_name}/")
+        assert changelist.status_code == 200, opts.label
+        assert changelist.context["cl"].result_count == mine.count(), opts.label
+        if mine.exists():
+            own = client.get(f"/admin/{opts.app_label}/{opts.model_name}/{mine[0].pk}/change/")
+            assert own.status_code == 200, opts.label
+        if foreign is not None and not mine.filter(pk=foreign.pk).exists():
+            other = client.get(f"/admin/{opts.app_label}/{opts.model_name}/{foreign.pk}/change/")
+            assert other.status_code == 302 and other["Location"] == "/admin/", opts.label
