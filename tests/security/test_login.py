@@ -4,6 +4,9 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from ..factories import PASSWORD, UserFactory
 
@@ -81,3 +84,15 @@ def test_weak_passwords_are_refused(password):
 
 def test_a_strong_password_is_accepted():
     validate_password("tangled-lantern-orchard-42", UserFactory.build())
+
+
+@examples(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(username=st.text(max_size=300), password=st.text(max_size=300))
+def test_any_login_form_input_is_answered_not_crashed(client, annotator, username, password):
+    """Unicode, NUL bytes, lone surrogates, long strings: a form error or a lockout, never a 500."""
+    client.raise_request_exception = False
+    response = attempt(client, username, password)
+    assert response.status_code in {200, 429}, (username, password)
+    assert "_auth_user_id" not in client.session
