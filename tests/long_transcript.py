@@ -57,7 +57,7 @@ def long_transcript(*, copies: int = 3, **fields):
     )
     speakers: dict[str, Speaker] = {}
     turns, passages, position = [], [], 0
-    for copy in range(copies):
+    for _ in range(copies):
         for label, paragraphs in seed_turns():
             if label not in speakers:
                 speakers[label] = Speaker.objects.create(

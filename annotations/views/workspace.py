@@ -133,7 +133,9 @@ class ProgressSummary:
     @cached_property
     def record(self) -> Progress | None:
         return Progress.objects.filter(
-            project=self.membership.project, transcript=self.transcript, user_id=self.membership.user_id
+            project=self.membership.project,
+            transcript=self.transcript,
+            user_id=self.membership.user_id,
         ).first()
 
     @cached_property
