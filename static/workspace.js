@@ -19,6 +19,12 @@
   let seenTimer = null;
   let seenPending = 0;
 
+  // Sticky things below the toolbar need its height, which changes when it wraps.
+  const toolbar = root.querySelector(".toolbar");
+  new ResizeObserver(() => {
+    document.documentElement.style.setProperty("--toolbar-height", `${toolbar.offsetHeight}px`);
+  }).observe(toolbar);
+
   // Without JS the tag buttons submit their own name=tag; with it the hidden field says which.
   for (const button of tagForm.querySelectorAll(".tag-button")) button.removeAttribute("name");
 
@@ -242,20 +248,24 @@
   // ---- progress: how far the user has read (debounced; the server keeps the maximum)
 
   function markSeen(el) {
-    const progress = document.getElementById("progress");
     const seen = Number(el.dataset.position) + 1;
-    if (!progress || seen <= Math.max(seenPending, Number(progress.dataset.seen))) return;
+    if (seen <= seenPending) return;
     seenPending = seen; // kept here: an out-of-band swap may replace #progress meanwhile
+    sendSeen();
+  }
+
+  function sendSeen() {
     clearTimeout(seenTimer);
     seenTimer = setTimeout(() => {
-      const latest = document.getElementById("progress");
-      htmx.ajax("POST", latest.dataset.url, {
-        source: latest,
+      const progress = document.getElementById("progress");
+      if (!progress || seenPending <= Number(progress.dataset.seen)) return;
+      htmx.ajax("POST", progress.dataset.url, {
+        source: progress,
         target: "#progress",
         swap: "outerHTML",
         values: { seen: seenPending },
       });
-    }, 600);
+    }, 250);
   }
 
   // ---- messages written by this module (the server's arrive through #messages too)
@@ -405,6 +415,9 @@
 
   // Swapped fragments replace elements: put the selection (and lost focus) back.
   function restore() {
+    // A response rendered before our last "seen" arrived may bring an older count back.
+    const progress = document.getElementById("progress");
+    if (progress && Number(progress.dataset.seen) < seenPending) sendSeen();
     const el = current();
     if (!el) return;
     el.classList.add("is-selected");
