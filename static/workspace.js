@@ -237,7 +237,12 @@
       return;
     }
     focusDetails = true;
-    chip.click();
+    // Not chip.click(): a chip swapped in a moment ago may not be processed by htmx yet.
+    htmx.ajax("GET", chip.getAttribute("href"), {
+      source: chip,
+      target: "#details",
+      swap: "outerHTML",
+    });
   }
 
   function closeDetails() {
