@@ -5,6 +5,8 @@ details, messages) as out-of-band swaps from workspace.html#changes, and anythin
 post/redirect/get. Refusals are 4xx with the reason in the page's messages; nothing is saved.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -46,11 +48,12 @@ def changes(request, membership, transcript, passage_ids, *, status=200, **extra
     return response
 
 
-def refuse(request, membership, transcript, reasons, *, status=400, **extra):
+def refuse(request, membership, transcript, reasons, *, status=400, annotation=None, **extra):
+    """A 4xx whose reasons land in the page's messages; without htmx, back to the page."""
     for reason in reasons:
         messages.error(request, reason)
     if not request.htmx:
-        return None
+        return back_to(transcript, membership, annotation)
     return changes(request, membership, transcript, [], status=status, **extra)
 
 
@@ -87,8 +90,7 @@ def annotation_create(request: HttpRequest, slug: str, transcript_id: int) -> Ht
     form = AnnotationCreateForm(request.POST, membership=membership, transcript=transcript)
     if not form.is_valid():
         reasons = [e for errors in form.errors.values() for e in errors]
-        response = refuse(request, membership, transcript, reasons)
-        return response or back_to(transcript, membership)
+        return refuse(request, membership, transcript, reasons)
     annotation = editing.create_annotation(
         membership=membership, transcript=transcript, fields=form.annotation_fields()
     )
@@ -155,56 +157,41 @@ def annotation_detail(request: HttpRequest, slug: str, annotation_id: int) -> Ht
 
 def annotation_update(request, membership: Membership, annotation: Annotation) -> HttpResponse:
     transcript = annotation.passage.transcript
+    refused = partial(refuse, request, membership, transcript, annotation=annotation)
     if not can_edit(membership, annotation):
         reason = "You can edit only your own annotations; ask a curator to change this one."
-        response = refuse(
-            request,
-            membership,
-            transcript,
-            [reason],
-            status=403,
-            **details_context(membership, annotation),
-        )
-        return response or back_to(transcript, membership, annotation)
+        return refused([reason], status=403, **details_context(membership, annotation))
     form = AnnotationEditForm(request.POST, membership=membership, annotation=annotation)
     if not form.is_valid():
         reasons = ["Not saved: " + e for errors in form.errors.values() for e in errors]
         tag = form.cleaned_data.get("tag")
-        extra = details_context(membership, annotation, form, data=request.POST, tag=tag)
-        response = refuse(request, membership, transcript, reasons, **extra)
-        return response or back_to(transcript, membership, annotation)
+        return refused(
+            reasons, **details_context(membership, annotation, form, data=request.POST, tag=tag)
+        )
     before = {annotation.passage_id, annotation.target_passage_id}
+    version = form.cleaned_data["version"]
     try:
-        annotation = editing.update_annotation(
+        editing.update_annotation(
             membership=membership,
             annotation_id=annotation.pk,
-            version=form.cleaned_data["version"],
+            version=version,
             changes=form.changes(),
         )
-    except editing.StaleVersion as stale:
-        current = load_annotation(request, membership.project.slug, stale.current.pk)[1]
+    except editing.StaleVersion:
+        current = load_annotation(request, membership.project.slug, annotation.pk)[1]
         reason = (
             f"Not saved: someone else saved this annotation meanwhile (it is now version "
-            f"{current.version}, you edited version {form.cleaned_data['version']}). "
+            f"{current.version}, you edited version {version}). "
             "The current version is shown; make your change again."
         )
-        response = refuse(
-            request,
-            membership,
-            transcript,
-            [reason],
-            status=409,
-            **details_context(membership, current, stale=True),
-        )
-        return response or back_to(transcript, membership, annotation)
+        return refused([reason], status=409, **details_context(membership, current, stale=True))
     if not request.htmx:
         messages.success(request, "Saved.")
         return back_to(transcript, membership, annotation)
     annotation = load_annotation(request, membership.project.slug, annotation.pk)[1]
     touched = before | {annotation.target_passage_id}
-    return changes(
-        request, membership, transcript, touched, **details_context(membership, annotation)
-    )
+    extra = details_context(membership, annotation)
+    return changes(request, membership, transcript, touched, **extra)
 
 
 @require_POST
@@ -214,8 +201,7 @@ def annotation_delete(request: HttpRequest, slug: str, annotation_id: int) -> Ht
     transcript = annotation.passage.transcript
     if not can_edit(membership, annotation):
         reason = "You can delete only your own annotations."
-        response = refuse(request, membership, transcript, [reason], status=403)
-        return response or back_to(transcript, membership, annotation)
+        return refuse(request, membership, transcript, [reason], status=403, annotation=annotation)
     touched = {annotation.passage_id, annotation.target_passage_id}
     touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
     editing.delete_annotation(membership=membership, annotation=annotation)
@@ -232,10 +218,8 @@ def undo(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
     try:
         event, touched = editing.undo_last(membership=membership, transcript=transcript)
     except editing.NothingToUndo:
-        response = refuse(
-            request, membership, transcript, ["Nothing to undo in this transcript."], status=409
-        )
-        return response or back_to(transcript, membership)
+        reason = "Nothing to undo in this transcript."
+        return refuse(request, membership, transcript, [reason], status=409)
     messages.info(request, f"Undone: {UNDONE[event.action]}.")
     if not request.htmx:
         return back_to(transcript, membership)
