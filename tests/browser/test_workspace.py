@@ -241,21 +241,26 @@ def test_everything_survives_a_reload(workspace, transcript):
 def test_long_transcript_loads_as_it_scrolls(page, log_in, annotator, project):
     transcript = long_transcript(copies=3)
     project.transcripts.add(transcript)
+    far = transcript.passages.speech().order_by("position").last()
+    far_claim = Annotation.objects.create(
+        passage=far, tag=project.tags.get(shortcut="c"), annotator=annotator, quote=far.text
+    )
     log_in(annotator)
     page.goto(reverse("annotations:workspace", args=[project.slug, transcript.pk]))
     turns = page.locator("#turn-list .turn")
     first_screen = turns.count()
-    assert first_screen < transcript.turns.count()
+    assert 0 < first_screen < transcript.turns.count()
+    expect(page.locator(f"#passage-{far.pk}")).to_have_count(0)
     page.locator("#turn-list [data-more]").scroll_into_view_if_needed()
-    expect(turns).not_to_have_count(first_screen)
-    last = transcript.turns.order_by("position").last()
-    page.locator("#side-panel")  # the panel stays put while the transcript scrolls
-    for _ in range(10):
-        if page.locator(f"#turn-{last.pk}").count():
-            break
-        page.locator("#turn-list [data-more]").scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
-    expect(page.locator(f"#turn-{last.pk}")).to_be_attached()
+    expect(turns).not_to_have_count(first_screen)  # the next chunk came in as it was revealed
+
+    # The side panel lists it anyway; a click loads the chunks up to it and scrolls there.
+    page.locator(f"#side-panel [data-annotation-id='{far_claim.pk}']").click()
+    expect(page.locator(f"#passage-{far.pk}")).to_be_in_viewport()
+    expect(page.locator(f"#passage-{far.pk}")).to_have_class(re.compile("is-selected"))
+    last_turn = transcript.turns.order_by("position").last()
+    expect(page.locator(f"#turn-{last_turn.pk}")).to_be_attached()
+    expect(page.locator("#turn-list [data-more]")).to_have_count(0)
 
 
 def test_screenshot_of_a_realistic_long_transcript(page, log_in, annotator, curator, project):
@@ -303,3 +308,25 @@ def test_screenshot_of_a_realistic_long_transcript(page, log_in, annotator, cura
     page.screenshot(path=str(ARTIFACTS / "workspace-long-viewport.png"))
     page.locator(f"#passage-{correct.pk}").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "workspace-long-disagreement.png"))
+
+
+def test_change_target_and_delete_from_the_details_panel(workspace, transcript):
+    page = workspace
+    first, second, dispute_passage = (passage(transcript, i) for i in (0, 1, 4))
+    page.locator(f"#passage-{dispute_passage.pk}").click()
+    page.keyboard.press("d")
+    page.locator(f"#passage-{first.pk}").click()
+    expect(page.locator(f"#passage-{first.pk} .link-note.disputed")).to_be_visible()
+    page.keyboard.press("Enter")  # details of the disagreement
+    expect(page.locator("#details-form")).to_be_visible()
+    page.get_by_role("button", name="Pick target…").click()
+    expect(page.locator("#target-prompt")).to_be_visible()
+    page.locator(f"#passage-{second.pk}").click()
+    expect(page.locator(f"#passage-{second.pk} .link-note.disputed")).to_be_visible()
+    expect(page.locator(f"#passage-{first.pk} .link-note")).to_have_count(0)  # old end unlinked
+    assert Annotation.objects.get().target_passage == second
+    page.get_by_role("button", name="Delete").click()
+    expect(chips(page, dispute_passage)).to_have_count(0)
+    expect(page.locator(f"#passage-{second.pk} .link-note")).to_have_count(0)
+    expect(page.locator("#messages")).to_contain_text("Press u to undo")
+    assert not Annotation.objects.exists()
