@@ -437,6 +437,15 @@
   });
   document.body.addEventListener("htmx:oobAfterSwap", restore);
 
+  // An expired session answers with the login page (after a redirect): go there, whole.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const landed = event.detail.xhr.responseURL;
+    if (landed && new URL(landed).pathname === root.dataset.loginUrl) {
+      event.detail.shouldSwap = false;
+      window.location.assign(landed);
+    }
+  });
+
   // A refusal without a message of its own (a 404, a lost session) still says something.
   document.body.addEventListener("htmx:responseError", (event) => {
     if (event.detail.xhr.responseText.includes('id="messages"')) return;

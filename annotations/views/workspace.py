@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from transcripts.models import Passage
+from transcripts.models import Passage, Transcript
 
 from ..models import Annotation, Membership, Progress, Project
 
@@ -87,35 +87,33 @@ def display_passages(membership: Membership):
     )
 
 
+@dataclass
 class Chunk:
     """Turns from position `start` on, evaluated only if a template asks for them."""
 
-    def __init__(self, membership, transcript, filters: Filters, start: int):
-        self.membership, self.transcript, self.filters, self.start = (
-            membership,
-            transcript,
-            filters,
-            start,
-        )
+    membership: Membership
+    transcript: Transcript
+    filters: Filters
+    start: int = 0
 
     @cached_property
-    def _rows(self):
+    def _rows(self) -> list:
         filters, visible = self.filters, visible_annotations(self.membership, self.transcript)
         matching = Q()
         if filters.tag:
             matching &= Q(pk__in=visible.filter(tag_id=filters.tag).values("passage"))
         if filters.untagged:
-            matching &= Q(kind=Passage.Kind.SPEECH) & ~Q(pk__in=visible.values("passage"))
+            # Untagged by me: in an open project a colleague's tag is no reason to skip it.
+            mine = visible.filter(annotator_id=self.membership.user_id)
+            matching &= Q(kind=Passage.Kind.SPEECH) & ~Q(pk__in=mine.values("passage"))
         turns = self.transcript.turns.select_related("speaker").filter(position__gte=self.start)
         if filters.speaker:
             turns = turns.filter(speaker_id=filters.speaker)
         if filters.tag or filters.untagged:
             turns = turns.filter(pk__in=self.transcript.passages.filter(matching).values("turn"))
         passages = display_passages(self.membership).filter(matching)
-        rows = list(
-            turns.prefetch_related(Prefetch("passages", queryset=passages))[: CHUNK_TURNS + 1]
-        )
-        return rows
+        turns = turns.prefetch_related(Prefetch("passages", queryset=passages))
+        return list(turns[: CHUNK_TURNS + 1])  # one more: is there a next chunk?
 
     @property
     def turns(self):
@@ -126,9 +124,10 @@ class Chunk:
         return self._rows[CHUNK_TURNS].position if len(self._rows) > CHUNK_TURNS else None
 
 
+@dataclass
 class ProgressSummary:
-    def __init__(self, membership, transcript):
-        self.membership, self.transcript = membership, transcript
+    membership: Membership
+    transcript: Transcript
 
     @cached_property
     def record(self) -> Progress | None:

@@ -160,7 +160,7 @@ def test_span_is_highlighted_with_exact_text(client, project, transcript, annota
     assert "We&#x27;re <mark" in page
 
 
-def test_filters_narrow_the_turn_list(client, project, transcript, annotator, url):
+def test_filters_narrow_the_turn_list(client, project, transcript, annotator, curator, url):
     lavrov = transcript.speakers.get(label="FOREIGN MINISTER LAVROV")
     tagged = AnnotationFactory(
         passage=passage(transcript, 5), tag=tag(project, "c"), annotator=annotator
@@ -173,6 +173,9 @@ def test_filters_narrow_the_turn_list(client, project, transcript, annotator, ur
     untagged = client.get(url, {"untagged": "1"}, headers=HTMX).text
     assert "Well, good afternoon." in untagged and "Madam Secretary" not in untagged
     assert "(Laughter.)" not in untagged  # stage directions are not work to do
+    client.force_login(curator)  # my colleague's tag is no reason for me to skip it
+    assert "Madam Secretary" in client.get(url, {"untagged": "1"}, headers=HTMX).text
+    client.force_login(annotator)
     nothing = client.get(url, {"speaker": lavrov.pk, "tag": tagged.tag_id}, headers=HTMX).text
     assert "No passages match these filters." in nothing
     junk = client.get(url, {"speaker": "x'; drop", "tag": "-1"})

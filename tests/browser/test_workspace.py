@@ -330,3 +330,15 @@ def test_change_target_and_delete_from_the_details_panel(workspace, transcript):
     expect(page.locator(f"#passage-{second.pk} .link-note")).to_have_count(0)
     expect(page.locator("#messages")).to_contain_text("Press u to undo")
     assert not Annotation.objects.exists()
+
+
+def test_expired_session_goes_to_the_login_page(workspace):
+    page = workspace
+    kept = [c for c in page.context.cookies() if c["name"] != "sessionid"]  # CSRF cookie stays
+    page.context.clear_cookies()
+    page.context.add_cookies(kept)
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    page.wait_for_url("**/login/**")
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+    assert not Annotation.objects.exists()
