@@ -65,9 +65,12 @@
 
   const moreLink = () => document.querySelector("#turn-list [data-more]");
 
+  // Requests share the link as their source, so htmx never fetches the same chunk twice.
+  const loading = (more) => more.dataset.loading || more.classList.contains("htmx-request");
+
   function loadMore() {
     const more = moreLink();
-    if (!more || more.dataset.loading) return null;
+    if (!more || loading(more)) return null;
     more.dataset.loading = "1";
     return htmx.ajax("GET", more.getAttribute("hx-get"), {
       source: more,
@@ -77,10 +80,11 @@
   }
 
   async function ensureLoaded(passageId) {
-    while (!passageEl(passageId) && moreLink()) {
-      const request = loadMore();
-      if (!request) break;
-      await request;
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
+    for (let tries = 0; tries < 400 && !passageEl(passageId); tries += 1) {
+      const more = moreLink();
+      if (!more) break;
+      await (loadMore() || pause()); // a chunk already on its way: wait for it
     }
     return passageEl(passageId);
   }
