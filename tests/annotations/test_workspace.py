@@ -1,5 +1,7 @@
 """The workspace page and its fragments: turn list, chunks, side panel, progress, tag colours."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -215,8 +217,10 @@ def test_long_transcript_renders_in_chunks(client, project, annotator):
     assert f'id="turn-{turns[CHUNK_TURNS].pk}"' in chunk
     last = client.get(f"{url}?from={turns[-1].position}", headers=HTMX).text
     assert last.count('class="turn ') == 1 and "data-more" not in last
-    # Without JS the same link is a page of its own.
-    assert f'id="turn-{turns[CHUNK_TURNS].pk}"' in client.get(next_url).text
+    # Without JS the same link is a page of its own, with a way back.
+    page = client.get(next_url).text
+    assert f'id="turn-{turns[CHUNK_TURNS].pk}"' in page and f'id="turn-{turns[0].pk}"' not in page
+    assert re.search(rf'<a href="{url}\??">Back to the first turns</a>', page)
 
 
 def test_page_queries_do_not_grow_with_the_transcript(
