@@ -251,7 +251,12 @@
 
   function closeDetails() {
     const close = document.querySelector("#details [data-action=close-details]");
-    if (close) close.click();
+    if (!close) return;
+    htmx.ajax("GET", close.getAttribute("href"), {
+      source: close,
+      target: "#details",
+      swap: "outerHTML",
+    });
   }
 
   // ---- progress: how far the user has read (debounced; the server keeps the maximum)

@@ -203,6 +203,10 @@ def test_edit_attributes_in_the_details_panel(workspace, transcript):
     expect(page.get_by_label("Note")).to_have_value("Curator's note")
     annotation.refresh_from_db()
     assert annotation.note == "Curator's note"
+    page.get_by_label("Note").focus()
+    page.keyboard.press("Escape")  # out of the form, back to the passage
+    page.keyboard.press("Escape")  # and the panel closes
+    expect(page.locator("#details-form")).to_have_count(0)
 
 
 def test_everything_survives_a_reload(workspace, transcript):
