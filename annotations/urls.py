@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import annotating, projects, workspace
+from .views import annotating, imports, projects, workspace
 
 app_name = "annotations"
 urlpatterns = [
@@ -29,4 +29,5 @@ urlpatterns = [
         annotating.annotation_delete,
         name="annotation_delete",
     ),
+    path("p/<slug:slug>/import/", imports.transcript_import, name="transcript_import"),
 ]
