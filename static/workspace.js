@@ -268,13 +268,17 @@
     sendSeen();
   }
 
+  // Throttled, not debounced: a steady stream of swaps must not postpone it for ever.
   function sendSeen() {
-    clearTimeout(seenTimer);
+    if (seenTimer) return; // one is on its way and will carry the latest value
     seenTimer = setTimeout(() => {
+      seenTimer = null;
       const progress = document.getElementById("progress");
       if (!progress || seenPending <= Number(progress.dataset.seen)) return;
       htmx.ajax("POST", progress.dataset.url, {
-        source: progress,
+        // Not #progress itself: a request queued behind another on it is dropped when the
+        // first one's swap replaces it. The workspace root stays.
+        source: root,
         target: "#progress",
         swap: "outerHTML",
         values: { seen: seenPending },

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from annotations.management.commands.load_demo import SEED_PATH as SEED
+from annotations.management.commands.load_demo import SEED_SPEAKERS
 from annotations.models import Annotation
 
 from ..long_transcript import long_transcript
@@ -267,51 +269,87 @@ def test_long_transcript_loads_as_it_scrolls(page, log_in, annotator, project):
     expect(page.locator("#turn-list [data-more]")).to_have_count(0)
 
 
-def test_screenshot_of_a_realistic_long_transcript(page, log_in, annotator, curator, project):
-    """The seed press conference, three times over, partly tagged: look at it."""
-    transcript = long_transcript(copies=3)
-    project.transcripts.add(transcript)
+def test_seed_transcript_tagged_end_to_end_with_the_keyboard(page, log_in, annotator, project):
+    """The issue's "done when": claims, a commitment and a linked disagreement on the seed
+    transcript, keyboard only, and all of it still there after a reload. Screenshots on the way."""
+    transcript = project.import_transcript(
+        SEED.read_bytes(), filename=SEED.name, speaker_names=SEED_SPEAKERS
+    ).transcript
     speech = list(transcript.passages.speech().order_by("position"))
-    tags = {t.shortcut: t for t in project.tags.all()}
 
-    def find(words):
-        return next(p for p in speech if words in p.text)
+    def index(words):
+        return next(i for i, p in enumerate(speech) if words in p.text)
 
-    georgia = find("We both want to achieve stability and security in Georgia")
-    start = georgia.text.index("stability")
-    Annotation.objects.create(
-        passage=georgia,
-        tag=tags["c"],
-        annotator=annotator,
-        start=start,
-        end=start + len("stability and security in Georgia"),
-        quote="stability and security in Georgia",
-        attributes={"type": "policy"},
-    )
-    moscow = find("looking forward to Moscow")
-    Annotation.objects.create(passage=moscow, tag=tags["m"], annotator=curator, quote=moscow.text)
-    Annotation.objects.create(passage=moscow, tag=tags["c"], annotator=annotator, quote=moscow.text)
+    georgia, sanctions = index("stability and security in Georgia"), index("crippling")
+    denial, adhere = index("We have not laid the groundwork"), index("adhere to the agreements")
     log_in(annotator)
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.goto(reverse("annotations:workspace", args=[project.slug, transcript.pk]))
     page.wait_for_selector("#turn-list [data-passage-id]")
-    # A disagreement made the way analysts make it: select, d, click the target.
-    correct = find("I have to slightly correct")
-    page.locator(f"#passage-{correct.pk}").scroll_into_view_if_needed()
-    page.locator(f"#passage-{correct.pk}").click()
-    page.keyboard.press("d")
-    page.locator(f"#passage-{georgia.pk} .chip").first.click()
-    expect(page.locator(f"#passage-{correct.pk} .link-note")).to_be_visible()
-    page.locator(f"#passage-{georgia.pk}").scroll_into_view_if_needed()
-    page.locator(f"#passage-{georgia.pk} .chip").first.click()
-    expect(page.locator("#details-form")).to_be_visible()
-    page.locator(f"#passage-{georgia.pk} .link-note").first.hover()
-    # The furthest passage reached counts as seen, even if an older count raced it back.
-    expect(page.locator("#progress .figures")).to_contain_text(f"{correct.position + 1}/")
+    screenshot_viewport(page, "seed-workspace")
+    keys = page.keyboard
+
+    def walk(frm, to):
+        for _ in range(abs(to - frm)):
+            keys.press("j" if to > frm else "k")
+
+    walk(-1, georgia)
+    keys.press("c")  # a claim
+    expect(chips(page, speech[georgia])).to_have_count(1)
+    walk(georgia, sanctions)
+    keys.press("c")  # the questioner's claim about "crippling" sanctions
+    expect(chips(page, speech[sanctions])).to_have_count(1)
+    walk(sanctions, adhere)
+    keys.press("m")  # Lavrov commits to the P-5+1 agreements
+    expect(chips(page, speech[adhere])).to_have_count(1)
+    keys.press("Enter")
+    expect(page.locator("#details-tag")).to_be_focused()
+    keys.press("Tab")
+    keys.type("Russia")
+    keys.press("Tab")
+    keys.type("adhere to the P-5+1 agreements")
+    keys.press("Enter")
+    expect(page.locator("#details")).to_contain_text("version 2")
+    keys.press("Escape")  # leave the form
+    keys.press("Escape")  # close the panel
+    walk(adhere, denial)
+    keys.press("d")  # Clinton: "We have not laid the groundwork."
+    expect(page.locator("#target-prompt")).to_be_visible()
+    walk(denial, sanctions)
+    keys.press("Tab")  # from the passage to its claim chip: the target is the annotation
+    keys.press("Enter")
+    expect(page.locator(f"#passage-{speech[denial].pk} .link-note")).to_contain_text(
+        "disagrees with Questioners: “Minister Lavrov, Secretary Clinton assured"
+    )
+    claim = Annotation.objects.get(passage=speech[sanctions])
+    dispute = Annotation.objects.get(passage=speech[denial])
+    assert (dispute.tag.shortcut, dispute.target, dispute.target_passage) == (
+        "d",
+        claim,
+        speech[sanctions],
+    )
+
+    page.reload()
+    page.wait_for_selector("#turn-list [data-passage-id]")
+    expect(page.locator("#side-panel .annotation-item")).to_have_count(4)
+    seen = speech[adhere].position + 1  # the furthest passage reached
+    expect(page.locator("#progress .figures")).to_contain_text(f"{seen}/{len(speech)} seen")
+    claim_note = page.locator(f"#passage-{speech[sanctions].pk} .link-note.disputed")
+    expect(claim_note).to_contain_text("disputed by Hillary Rodham Clinton")
+    commitment = Annotation.objects.get(passage=speech[adhere])
+    assert commitment.attributes == {"actor": "Russia", "action": "adhere to the P-5+1 agreements"}
+    page.locator(f"#annotation-{commitment.pk}").click()
+    expect(page.get_by_label("Actor")).to_have_value("Russia")
+    page.locator(f"#passage-{speech[denial].pk}").scroll_into_view_if_needed()
+    page.locator(f"#passage-{speech[denial].pk} .link-note").hover()
+    expect(page.locator(f"#annotation-{claim.pk}")).to_have_class(re.compile("is-linked"))
+    screenshot_viewport(page, "seed-disagreement-linked")
+
+
+def screenshot_viewport(page, name):
+    """What the analyst sees (a full-page shot of a long transcript is too tall to judge)."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "workspace-long-viewport.png"))
-    page.locator(f"#passage-{correct.pk}").scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "workspace-long-disagreement.png"))
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 def test_change_target_and_delete_from_the_details_panel(workspace, transcript):
