@@ -1,8 +1,9 @@
-"""A realistically long transcript for workspace tests, built from the seed text via factories.
+"""A long transcript for workspace tests, built from the seed text via factories.
 
-The importer lands separately; until then this crude split (speaker labels, short lines ending
-a paragraph, sentences, parenthesised stage directions) gives the workspace real dialogue at
-real length. `copies` repeats the press conference to make it as long as a test needs.
+The seed press conference is 15 turns, one chunk of the workspace; `copies` repeats it to make
+a transcript long enough to load in chunks. The split here (speaker labels, short lines ending
+a paragraph, sentences, parenthesised stage directions) is crude on purpose: the importer has
+its own tests, and these only need real dialogue at real length.
 """
 
 import datetime

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from annotations.management.commands.load_demo import SEED_PATH as SEED
 from annotations.models import Membership, Progress
 from annotations.views.workspace import CHUNK_TURNS
 
@@ -229,7 +230,8 @@ def test_page_queries_do_not_grow_with_the_transcript(
     short = TranscriptWithTurnsFactory()
     long = long_transcript(copies=3)
     project.transcripts.add(short, long)
-    for t in (short, long):
+    seed = project.import_transcript(SEED.read_bytes(), filename=SEED.name).transcript
+    for t in (short, long, seed):
         passages = list(t.passages.speech()[:40])
         for i, p in enumerate(passages):
             claim = AnnotationFactory(passage=p, tag=tag(project, "c"), annotator=annotator)
@@ -242,7 +244,7 @@ def test_page_queries_do_not_grow_with_the_transcript(
                     target_passage=passages[i - 1],
                 )
     client.force_login(annotator)
-    for t in (short, long):
+    for t in (short, long, seed):
         url = reverse("annotations:workspace", args=[project.slug, t.pk])
         with django_assert_max_num_queries(15):
             assert client.get(url).status_code == 200
