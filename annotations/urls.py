@@ -1,17 +1,40 @@
 from django.urls import path
 
-from .views import deletion, imports, projects, workspace
+
+from .views import annotating, deletion, imports, projects, workspace
 
 app_name = "annotations"
 urlpatterns = [
     path("", projects.project_list, name="project_list"),
     path("p/<slug:slug>/", projects.project_detail, name="project_detail"),
+    path("p/<slug:slug>/tags.css", workspace.tag_styles, name="tag_styles"),
     path("p/<slug:slug>/t/<int:transcript_id>/", workspace.workspace, name="workspace"),
     path("p/<slug:slug>/delete/", deletion.project_delete, name="project_delete"),
     path(
         "p/<slug:slug>/t/<int:transcript_id>/delete/",
         deletion.transcript_delete,
         name="transcript_delete",
+    ),
+    path(
+        "p/<slug:slug>/t/<int:transcript_id>/progress/",
+        workspace.progress_update,
+        name="progress_update",
+    ),
+    path(
+        "p/<slug:slug>/t/<int:transcript_id>/annotations/",
+        annotating.annotation_create,
+        name="annotation_create",
+    ),
+    path("p/<slug:slug>/t/<int:transcript_id>/undo/", annotating.undo, name="undo"),
+    path(
+        "p/<slug:slug>/a/<int:annotation_id>/",
+        annotating.annotation_detail,
+        name="annotation_detail",
+    ),
+    path(
+        "p/<slug:slug>/a/<int:annotation_id>/delete/",
+        annotating.annotation_delete,
+        name="annotation_delete",
     ),
     path("p/<slug:slug>/import/", imports.transcript_import, name="transcript_import"),
 ]

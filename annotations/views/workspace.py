@@ -1,19 +1,232 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
+"""The annotation workspace page: turns in chunks, side panel, progress, and the tag colours.
 
-from ..models import Project
+`workspace_context()` is shared with views/annotating.py: every POST there answers with the
+same partials this page is built from (out-of-band swaps), so the two never drift apart.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from transcripts.models import Passage, Transcript
+
+from ..models import Annotation, Membership, Progress, Project
+
+CHUNK_TURNS = 25  # the first screen renders this many turns; the rest load as they scroll in
+
+
+def load_membership(request: HttpRequest, slug: str) -> Membership:
+    project = get_object_or_404(Project.objects.for_user(request.user), slug=slug)
+    membership = project.memberships.get(user=request.user)
+    membership.project = project  # sees_all_annotations() reads it: no second query
+    return membership
+
+
+def load_workspace(request: HttpRequest, slug: str, transcript_id: int):
+    membership = load_membership(request, slug)
+    transcript = get_object_or_404(membership.project.transcripts, pk=transcript_id)
+    return membership, transcript
+
+
+def whole_number(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+@dataclass(frozen=True)
+class Filters:
+    speaker: int | None = None
+    tag: int | None = None
+    untagged: bool = False
+    panel_speaker: int | None = None
+    panel_tag: int | None = None
+
+    @classmethod
+    def from_query(cls, query) -> "Filters":
+        return cls(
+            speaker=whole_number(query.get("speaker")),
+            tag=whole_number(query.get("tag")),
+            untagged=query.get("untagged") == "1",
+            panel_speaker=whole_number(query.get("panel_speaker")),
+            panel_tag=whole_number(query.get("panel_tag")),
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.speaker or self.tag or self.untagged)
+
+
+def visible_annotations(membership: Membership, transcript):
+    return Annotation.objects.visible_to(membership).filter(passage__transcript=transcript)
+
+
+def display_passages(membership: Membership):
+    """Passages with what their partial shows: annotations on them and those answering them."""
+    visible = Annotation.objects.visible_to(membership)
+    return Passage.objects.prefetch_related(
+        Prefetch(
+            "annotations",
+            queryset=visible.select_related(
+                "tag", "annotator", "target__tag", "target_passage__turn__speaker"
+            ),
+            to_attr="shown",
+        ),
+        Prefetch(
+            "answered_by",
+            queryset=visible.select_related("tag", "annotator", "passage__turn__speaker"),
+            to_attr="disputes",
+        ),
+    )
+
+
+@dataclass
+class Chunk:
+    """Turns from position `start` on, evaluated only if a template asks for them."""
+
+    membership: Membership
+    transcript: Transcript
+    filters: Filters
+    start: int = 0
+
+    @cached_property
+    def _rows(self) -> list:
+        filters, visible = self.filters, visible_annotations(self.membership, self.transcript)
+        matching = Q()
+        if filters.tag:
+            matching &= Q(pk__in=visible.filter(tag_id=filters.tag).values("passage"))
+        if filters.untagged:
+            # Untagged by me: in an open project a colleague's tag is no reason to skip it.
+            mine = visible.filter(annotator_id=self.membership.user_id)
+            matching &= Q(kind=Passage.Kind.SPEECH) & ~Q(pk__in=mine.values("passage"))
+        turns = self.transcript.turns.select_related("speaker").filter(position__gte=self.start)
+        if filters.speaker:
+            turns = turns.filter(speaker_id=filters.speaker)
+        if filters.tag or filters.untagged:
+            turns = turns.filter(pk__in=self.transcript.passages.filter(matching).values("turn"))
+        passages = display_passages(self.membership).filter(matching)
+        turns = turns.prefetch_related(Prefetch("passages", queryset=passages))
+        return list(turns[: CHUNK_TURNS + 1])  # one more: is there a next chunk?
+
+    @property
+    def turns(self):
+        return self._rows[:CHUNK_TURNS]
+
+    @property
+    def next_start(self) -> int | None:
+        return self._rows[CHUNK_TURNS].position if len(self._rows) > CHUNK_TURNS else None
+
+
+@dataclass
+class ProgressSummary:
+    membership: Membership
+    transcript: Transcript
+
+    @cached_property
+    def record(self) -> Progress | None:
+        return Progress.objects.filter(
+            project=self.membership.project,
+            transcript=self.transcript,
+            user_id=self.membership.user_id,
+        ).first()
+
+    @cached_property
+    def counts(self) -> dict:
+        mine = Q(
+            annotations__annotator_id=self.membership.user_id,
+            annotations__tag__project=self.membership.project,
+        )
+        return self.transcript.passages.aggregate(
+            total=Count("pk", filter=Q(kind=Passage.Kind.SPEECH), distinct=True),
+            tagged=Count("pk", filter=mine, distinct=True),
+        )
+
+    @property
+    def seen(self) -> int:
+        return min(self.record.seen_passages, self.counts["total"]) if self.record else 0
+
+    @property
+    def done(self) -> bool:
+        return bool(self.record and self.record.done_at)
+
+
+def workspace_context(request: HttpRequest, membership: Membership, transcript, **extra) -> dict:
+    query = request.POST if request.method == "POST" else request.GET
+    filters = Filters.from_query(query)
+    project = membership.project
+    panel = visible_annotations(membership, transcript).select_related(
+        "tag", "annotator", "passage__turn__speaker", "target_passage__turn__speaker"
+    )
+    if filters.panel_tag:
+        panel = panel.filter(tag_id=filters.panel_tag)
+    if filters.panel_speaker:
+        panel = panel.filter(passage__turn__speaker_id=filters.panel_speaker)
+    return {
+        "project": project,
+        "membership": membership,
+        "transcript": transcript,
+        "tags": project.tags.all(),
+        "speakers": transcript.speakers.all(),
+        "filters": filters,
+        "chunk": Chunk(membership, transcript, filters, whole_number(query.get("from")) or 0),
+        "panel_annotations": panel.order_by("passage__position", "start", "pk"),
+        "progress": ProgressSummary(membership, transcript),
+        "workspace_url": reverse("annotations:workspace", args=[project.slug, transcript.pk]),
+        "selected": None,
+        **extra,
+    }
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def workspace(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
+    membership, transcript = load_workspace(request, slug, transcript_id)
+    template = "annotations/workspace.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        if "from" in request.GET:
+            template += "#turn-chunk"
+        elif request.htmx.target in {"side-panel", "details"}:  # details: closed, empty
+            template += "#" + request.htmx.target
+        else:
+            template += "#turn-list"
+    return TemplateResponse(request, template, workspace_context(request, membership, transcript))
+
+
+@require_POST
+@login_required
+def progress_update(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
+    """`seen=<n>` records how far the user has read; `done=1`/`done=0` marks or reopens."""
+    membership, transcript = load_workspace(request, slug, transcript_id)
+    progress, _ = Progress.objects.get_or_create(
+        project=membership.project, transcript=transcript, user=request.user
+    )
+    seen = whole_number(request.POST.get("seen"))
+    if seen is not None and seen > progress.seen_passages:
+        progress.seen_passages = min(seen, transcript.passages.count())
+    if request.POST.get("done") in {"0", "1"}:
+        progress.done_at = timezone.now() if request.POST["done"] == "1" else None
+    progress.save()
+    if not request.htmx:
+        return redirect("annotations:workspace", slug=slug, transcript_id=transcript.pk)
+    context = workspace_context(request, membership, transcript)
+    return TemplateResponse(request, "annotations/workspace.html#progress", context)
+
+
+@login_required
+def tag_styles(request: HttpRequest, slug: str) -> HttpResponse:
+    """Tag colours as CSS classes: a stylesheet, so templates need no inline style attributes."""
     project = get_object_or_404(Project.objects.for_user(request.user), slug=slug)
-    transcript = get_object_or_404(project.transcripts, pk=transcript_id)
-    context = {
-        "project": project,
-        "transcript": transcript,
-        "turns": transcript.turns.with_passages(),
-        "tags": project.tags.all(),
-    }
-    return TemplateResponse(request, "annotations/workspace.html", context)
+    rules = [
+        f".tag-{tag.pk} {{ --tag-colour: {tag.colour}; }}"
+        for tag in project.tags.only("pk", "colour")
+    ]
+    response = HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "private, no-cache"
+    return response

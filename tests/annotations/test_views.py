@@ -65,7 +65,9 @@ def test_workspace_queries_do_not_grow_with_transcript(
     for _ in range(3):
         TranscriptWithTurnsFactory()
     project.transcripts.add(big)
-    with django_assert_max_num_queries(12):
+    # The workspace adds tags, speakers, progress, the side panel and two annotation prefetches;
+    # test_workspace.py checks the bound holds for a long, heavily tagged transcript too.
+    with django_assert_max_num_queries(15):
         client.get(reverse("annotations:workspace", args=[project.slug, big.pk]))
 
 

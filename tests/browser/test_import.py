@@ -39,7 +39,7 @@ def test_upload_preview_confirm_without_a_page_reload(page, log_in, owner, proje
     assert transcript.passages.count() == 173
     page.get_by_role("link", name="Open the transcript").click()
     page.wait_for_selector("[data-passage-id]")
-    assert page.get_by_text("Hillary Rodham Clinton").first.is_visible()
+    assert page.locator("#turn-list").get_by_text("Hillary Rodham Clinton").first.is_visible()
     screenshot(page, "import-opened")
 
 

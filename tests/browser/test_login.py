@@ -15,7 +15,7 @@ def test_annotator_logs_in_and_reaches_a_transcript(page, log_in, annotator, pro
     page.get_by_role("link", name=transcript.title).click()
 
     page.wait_for_selector("[data-passage-id]")
-    assert page.get_by_text("FOREIGN MINISTER LAVROV").is_visible()
+    assert page.locator("#turn-list").get_by_text("FOREIGN MINISTER LAVROV").is_visible()
     assert page.locator("[data-passage-id]").count() == transcript.passages.count()
     screenshot(page, "transcript")
 

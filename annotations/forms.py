@@ -1,0 +1,135 @@
+"""Forms for the workspace: offsets checked against the passage, targets against the transcript.
+
+Every lookup is scoped by the project, transcript and membership the view resolved, so an id
+from elsewhere is a form error (a 400 with a message), never a row written somewhere else.
+"""
+
+from django import forms
+
+from transcripts.models import Passage
+
+from .models import Annotation, Membership, Tag
+
+
+class TargetMixin:
+    """Resolves `target` (an annotation) and `target_passage` within one transcript."""
+
+    def clean_targets(self, passage: Passage | None, annotation: Annotation | None = None):
+        data = self.cleaned_data
+        target_id, passage_id = data.get("target"), data.get("target_passage")
+        data["target"], data["target_passage"] = None, None
+        if target_id:
+            visible = Annotation.objects.visible_to(self.membership).select_related(
+                "passage__turn__speaker", "tag"
+            )
+            target = visible.filter(pk=target_id, passage__transcript=self.transcript).first()
+            if target is None:
+                self.add_error(None, "The target is not an annotation in this transcript.")
+                return
+            if annotation is not None and target.pk == annotation.pk:
+                self.add_error(None, "An annotation cannot answer itself.")
+                return
+            data["target"], data["target_passage"] = target, target.passage
+        elif passage_id:
+            target_passage = self.transcript.passages.filter(pk=passage_id).first()
+            if target_passage is None:
+                self.add_error(None, "The target passage is not in this transcript.")
+                return
+            data["target_passage"] = target_passage
+        if passage is not None and data["target_passage"] == passage:
+            self.add_error(None, "A passage cannot answer itself: pick an earlier passage.")
+        tag = data.get("tag")
+        if tag is not None and tag.needs_target and data["target_passage"] is None:
+            self.add_error(None, f"{tag.name} needs a target: pick what it answers.")
+
+
+class AnnotationCreateForm(TargetMixin, forms.Form):
+    passage = forms.IntegerField()
+    tag = forms.ModelChoiceField(
+        queryset=Tag.objects.none(),
+        error_messages={"invalid_choice": "That tag is not one of this project's tags."},
+    )
+    start = forms.IntegerField(required=False, min_value=0)
+    end = forms.IntegerField(required=False, min_value=0)
+    target = forms.IntegerField(required=False)
+    target_passage = forms.IntegerField(required=False)
+
+    def __init__(self, *args, membership: Membership, transcript, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership, self.transcript = membership, transcript
+        self.fields["tag"].queryset = membership.project.tags.all()
+
+    def clean(self):
+        data = super().clean()
+        passage = None
+        if data.get("passage") is not None:
+            passage = self.transcript.passages.filter(pk=data["passage"]).first()
+            if passage is None:
+                self.add_error(None, "That passage is not in this transcript.")
+        data["passage"] = passage
+        if passage is not None:
+            self.clean_offsets(passage)
+        self.clean_targets(passage)
+        return data
+
+    def clean_offsets(self, passage: Passage):
+        data = self.cleaned_data
+        start, end = data.get("start"), data.get("end")
+        if start is None and end is None:
+            data["quote"] = passage.text
+            return
+        length = len(passage.text)
+        if start is None or end is None:
+            self.add_error(None, "A span needs both a start and an end.")
+        elif not 0 <= start < end <= length:
+            self.add_error(
+                None, f"The span {start}–{end} is outside the passage (0–{length} characters)."
+            )
+        elif not passage.text[start:end].strip():
+            self.add_error(None, "The selection is only white space.")
+        else:
+            data["quote"] = passage.text[start:end]
+
+    def annotation_fields(self) -> dict:
+        data = self.cleaned_data
+        keys = ["passage", "tag", "start", "end", "quote", "target", "target_passage"]
+        return {key: data[key] for key in keys}
+
+
+class AnnotationEditForm(TargetMixin, forms.Form):
+    """The details panel: tag, note, attributes (from `attr-<name>` fields), target."""
+
+    version = forms.IntegerField(min_value=1)
+    tag = forms.ModelChoiceField(
+        queryset=Tag.objects.none(),
+        error_messages={"invalid_choice": "That tag is not one of this project's tags."},
+    )
+    note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)
+    target = forms.IntegerField(required=False)
+    target_passage = forms.IntegerField(required=False)
+
+    def __init__(self, *args, membership: Membership, annotation: Annotation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership, self.annotation = membership, annotation
+        self.transcript = annotation.passage.transcript
+        self.fields["tag"].queryset = membership.project.tags.all()
+        self.attribute_errors: dict[str, str] = {}
+
+    def clean(self):
+        data = super().clean()
+        tag = data.get("tag")
+        if tag is not None:
+            raw = {key[5:]: value for key, value in self.data.items() if key.startswith("attr-")}
+            data["attributes"], self.attribute_errors = tag.clean_attributes(raw)
+            for name, message in self.attribute_errors.items():
+                label = next(
+                    (s.get("label", name) for s in tag.attribute_schema if s["name"] == name), name
+                )
+                self.add_error(None, f"{label}: {message}")
+        self.clean_targets(self.annotation.passage, self.annotation)
+        return data
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        keys = ["tag", "note", "attributes", "target", "target_passage"]
+        return {key: data[key] for key in keys}

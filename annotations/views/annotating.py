@@ -1,0 +1,226 @@
+"""Workspace actions: create, edit, delete an annotation, and undo.
+
+Each answers an htmx request with the fragments that changed (passages, side panel, progress,
+details, messages) as out-of-band swaps from workspace.html#changes, and anything else with
+post/redirect/get. Refusals are 4xx with the reason in the page's messages; nothing is saved.
+"""
+
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from .. import editing
+from ..forms import AnnotationCreateForm, AnnotationEditForm
+from ..models import Annotation, Membership
+from .workspace import (
+    display_passages,
+    load_membership,
+    load_workspace,
+    whole_number,
+    workspace_context,
+)
+
+UNDONE = {
+    "create": "the new annotation is removed",
+    "update": "the edit is reverted",
+    "delete": "the annotation is back",
+}
+
+
+def changes(request, membership, transcript, passage_ids, *, status=200, **extra):
+    """The fragments an action changed, as one htmx response of out-of-band swaps."""
+    context = workspace_context(request, membership, transcript, **extra)
+    context["changed"] = display_passages(membership).filter(
+        transcript=transcript, pk__in=[pk for pk in passage_ids if pk]
+    )
+    response = TemplateResponse(
+        request, "annotations/workspace.html#changes", context, status=status
+    )
+    if status == 200:
+        trigger_client_event(response, "annotations-changed")
+    return response
+
+
+def refuse(request, membership, transcript, reasons, *, status=400, annotation=None, **extra):
+    """A 4xx whose reasons land in the page's messages; without htmx, back to the page."""
+    for reason in reasons:
+        messages.error(request, reason)
+    if not request.htmx:
+        return back_to(transcript, membership, annotation)
+    return changes(request, membership, transcript, [], status=status, **extra)
+
+
+def load_annotation(request, slug: str, annotation_id: int) -> tuple[Membership, Annotation]:
+    membership = load_membership(request, slug)
+    annotation = get_object_or_404(
+        Annotation.objects.visible_to(membership).select_related(
+            "tag",
+            "annotator",
+            "passage__transcript",
+            "passage__turn__speaker",
+            "target_passage__turn__speaker",
+            "target",
+        ),
+        pk=annotation_id,
+    )
+    return membership, annotation
+
+
+def can_edit(membership: Membership, annotation: Annotation) -> bool:
+    return annotation.annotator_id == membership.user_id or membership.can_curate
+
+
+def back_to(transcript, membership, annotation=None):
+    if annotation is not None:
+        return redirect("annotations:annotation_detail", membership.project.slug, annotation.pk)
+    return redirect("annotations:workspace", membership.project.slug, transcript.pk)
+
+
+@require_POST
+@login_required
+def annotation_create(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
+    membership, transcript = load_workspace(request, slug, transcript_id)
+    form = AnnotationCreateForm(request.POST, membership=membership, transcript=transcript)
+    if not form.is_valid():
+        reasons = [e for errors in form.errors.values() for e in errors]
+        return refuse(request, membership, transcript, reasons)
+    annotation = editing.create_annotation(
+        membership=membership, transcript=transcript, fields=form.annotation_fields()
+    )
+    if not request.htmx:
+        messages.success(request, f"Tagged as {annotation.tag.name}.")
+        return back_to(transcript, membership)
+    touched = [annotation.passage_id, annotation.target_passage_id]
+    return changes(request, membership, transcript, touched)
+
+
+def details_context(membership, annotation, form=None, *, data=None, tag=None, **extra) -> dict:
+    """What the details panel shows: the saved annotation, or what the user just sent."""
+    tag = tag or annotation.tag
+    if data is None:
+        note, values = annotation.note, annotation.attributes
+        target = {"annotation": annotation.target_id, "passage": annotation.target_passage_id}
+    else:
+        note = data.get("note", "")
+        values = {key[5:]: value for key, value in data.items() if key.startswith("attr-")}
+        target = {"annotation": data.get("target"), "passage": data.get("target_passage")}
+    errors = form.attribute_errors if form is not None else {}
+    fields = [
+        {
+            "name": spec["name"],
+            "label": spec.get("label") or spec["name"],
+            "choices": spec.get("choices"),
+            "value": values.get(spec["name"], ""),
+            "error": errors.get(spec["name"]),
+        }
+        for spec in tag.attribute_schema
+    ]
+    return {
+        "selected": annotation,
+        "can_edit": can_edit(membership, annotation),
+        "form": form,
+        "detail_tag": tag,
+        "detail_note": note,
+        "detail_target": target,
+        "attribute_fields": fields,
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@vary_on_headers("HX-Request")
+def annotation_detail(request: HttpRequest, slug: str, annotation_id: int) -> HttpResponse:
+    """GET: the details panel (or the workspace with it open); POST: save its form."""
+    membership, annotation = load_annotation(request, slug, annotation_id)
+    transcript = annotation.passage.transcript
+    if request.method == "POST":
+        return annotation_update(request, membership, annotation)
+    extra = details_context(membership, annotation)
+    if tag_id := whole_number(request.GET.get("tag")):
+        # The tag select re-renders the form with that tag's attributes, keeping what was typed.
+        tag = membership.project.tags.filter(pk=tag_id).first()
+        extra = details_context(membership, annotation, data=request.GET, tag=tag)
+    template = "annotations/workspace.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#details"
+    context = workspace_context(request, membership, transcript, **extra)
+    return TemplateResponse(request, template, context)
+
+
+def annotation_update(request, membership: Membership, annotation: Annotation) -> HttpResponse:
+    transcript = annotation.passage.transcript
+    refused = partial(refuse, request, membership, transcript, annotation=annotation)
+    if not can_edit(membership, annotation):
+        reason = "You can edit only your own annotations; ask a curator to change this one."
+        return refused([reason], status=403, **details_context(membership, annotation))
+    form = AnnotationEditForm(request.POST, membership=membership, annotation=annotation)
+    if not form.is_valid():
+        reasons = ["Not saved: " + e for errors in form.errors.values() for e in errors]
+        tag = form.cleaned_data.get("tag")
+        return refused(
+            reasons, **details_context(membership, annotation, form, data=request.POST, tag=tag)
+        )
+    before = {annotation.passage_id, annotation.target_passage_id}
+    version = form.cleaned_data["version"]
+    try:
+        editing.update_annotation(
+            membership=membership,
+            annotation_id=annotation.pk,
+            version=version,
+            changes=form.changes(),
+        )
+    except editing.StaleVersion:
+        current = load_annotation(request, membership.project.slug, annotation.pk)[1]
+        reason = (
+            f"Not saved: someone else saved this annotation meanwhile (it is now version "
+            f"{current.version}, you edited version {version}). "
+            "The current version is shown; make your change again."
+        )
+        return refused([reason], status=409, **details_context(membership, current, stale=True))
+    if not request.htmx:
+        messages.success(request, "Saved.")
+        return back_to(transcript, membership, annotation)
+    annotation = load_annotation(request, membership.project.slug, annotation.pk)[1]
+    touched = before | {annotation.target_passage_id}
+    extra = details_context(membership, annotation)
+    return changes(request, membership, transcript, touched, **extra)
+
+
+@require_POST
+@login_required
+def annotation_delete(request: HttpRequest, slug: str, annotation_id: int) -> HttpResponse:
+    membership, annotation = load_annotation(request, slug, annotation_id)
+    transcript = annotation.passage.transcript
+    if not can_edit(membership, annotation):
+        reason = "You can delete only your own annotations."
+        return refuse(request, membership, transcript, [reason], status=403, annotation=annotation)
+    touched = {annotation.passage_id, annotation.target_passage_id}
+    touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
+    editing.delete_annotation(membership=membership, annotation=annotation)
+    messages.info(request, "Deleted. Press u to undo.")
+    if not request.htmx:
+        return back_to(transcript, membership)
+    return changes(request, membership, transcript, touched, clear_details=True)
+
+
+@require_POST
+@login_required
+def undo(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
+    membership, transcript = load_workspace(request, slug, transcript_id)
+    try:
+        event, touched = editing.undo_last(membership=membership, transcript=transcript)
+    except editing.NothingToUndo:
+        reason = "Nothing to undo in this transcript."
+        return refuse(request, membership, transcript, [reason], status=409)
+    messages.info(request, f"Undone: {UNDONE[event.action]}.")
+    if not request.htmx:
+        return back_to(transcript, membership)
+    return changes(request, membership, transcript, touched, clear_details=True)
