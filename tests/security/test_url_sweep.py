@@ -285,3 +285,16 @@ def test_staff_curators_see_only_their_projects_in_the_admin(world, client):
         if foreign is not None and not mine.filter(pk=foreign.pk).exists():
             other = client.get(f"/admin/{opts.app_label}/{opts.model_name}/{foreign.pk}/change/")
             assert other.status_code == 302 and other["Location"] == "/admin/", opts.label
+
+
+def test_the_blind_check_looks_where_notes_show(world):
+    """Guard for the guard: with blind mode off, the same walk finds the colleague's note."""
+    client, found = client_as(world, "annotator"), []
+    for route in APP_ROUTES:
+        url = url_for(route, world)
+        page = body(client.get(url))
+        found += [url] if SECRET_NOTE in page else []
+        for form in forms_on(page, url):
+            if form.method == "get" and SECRET_NOTE in body(client.get(form.action, form.fields)):
+                found.append(form.action)
+    assert found, "no page shows notes: the blind-mode test above would pass vacuously"
