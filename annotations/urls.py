@@ -1,6 +1,5 @@
 from django.urls import path
 
-
 from .views import annotating, deletion, imports, projects, workspace
 
 app_name = "annotations"

@@ -218,21 +218,35 @@ def body(response) -> str:
     return response.content.decode(errors="replace")
 
 
-def test_blind_mode_holds_on_every_page_and_download(world):
-    """No page, fragment, or GET form submitted as it comes (an export, a filter) shows an
-    annotator in a blind project what someone else wrote."""
-    world.project.blind = True
-    world.project.save()
+def pages_an_annotator_reads(world):
+    """Every page and fragment, each GET form on it submitted as it comes (an export, a
+    filter), with annotation ids of the annotator's own and of a colleague's: (url, text)."""
     client = client_as(world, "annotator")
     for route in APP_ROUTES:
-        url = url_for(route, world)
-        for headers in [{}, HTMX]:
-            page = body(client.get(url, headers=headers))
-            assert SECRET_NOTE not in page, f"{route.id} leaks in blind mode"
-            for form in forms_on(page, url):
-                if form.method == "get":
-                    submitted = body(client.get(form.action, form.fields, headers=headers))
-                    assert SECRET_NOTE not in submitted, f"{form.action} leaks in blind mode"
+        theirs = {"annotation_id": world.others_annotation.pk}
+        for url in {url_for(route, world), url_for(route, world, **theirs)}:
+            for headers in [{}, HTMX]:
+                page = body(client.get(url, headers=headers))
+                yield url, page
+                for form in forms_on(page, url):
+                    if form.method == "get":
+                        yield (
+                            form.action,
+                            body(client.get(form.action, form.fields, headers=headers)),
+                        )
+
+
+def test_blind_mode_holds_on_every_page_and_download(world):
+    world.project.blind = True
+    world.project.save()
+    for url, text in pages_an_annotator_reads(world):
+        assert SECRET_NOTE not in text, f"{url} shows a colleague's note in blind mode"
+
+
+def test_the_blind_check_looks_where_notes_show(world):
+    """Guard for the guard: with blind mode off, the same walk finds the colleague's note."""
+    found = [url for url, text in pages_an_annotator_reads(world) if SECRET_NOTE in text]
+    assert found, "no page shows notes: the blind-mode test would pass vacuously"
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "annotator", "owner"])
@@ -285,16 +299,3 @@ def test_staff_curators_see_only_their_projects_in_the_admin(world, client):
         if foreign is not None and not mine.filter(pk=foreign.pk).exists():
             other = client.get(f"/admin/{opts.app_label}/{opts.model_name}/{foreign.pk}/change/")
             assert other.status_code == 302 and other["Location"] == "/admin/", opts.label
-
-
-def test_the_blind_check_looks_where_notes_show(world):
-    """Guard for the guard: with blind mode off, the same walk finds the colleague's note."""
-    client, found = client_as(world, "annotator"), []
-    for route in APP_ROUTES:
-        url = url_for(route, world)
-        page = body(client.get(url))
-        found += [url] if SECRET_NOTE in page else []
-        for form in forms_on(page, url):
-            if form.method == "get" and SECRET_NOTE in body(client.get(form.action, form.fields)):
-                found.append(form.action)
-    assert found, "no page shows notes: the blind-mode test above would pass vacuously"
