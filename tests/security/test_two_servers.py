@@ -22,6 +22,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.db import connection
 
+from annotations.models import Annotation
 from transcripts.models import Transcript
 
 from ..factories import PASSWORD, TranscriptWithTurnsFactory
@@ -185,6 +186,22 @@ def test_work_through_one_server_is_seen_through_the_other(servers, owner, proje
     assert f"Deleted transcript “{doomed.title}”" in page
     assert not Transcript.objects.filter(pk=doomed.pk).exists()
     assert LogEntry.objects.get().user == owner
+
+    # Tagging through the first server shows in the second's workspace...
+    passage = kept.passages.speech().first()
+    tag = project.tags.get(name="Claim")
+    create = f"/p/{project.slug}/t/{kept.pk}/annotations/"
+    assert visitor.post(one, create, {"passage": passage.pk, "tag": tag.pk})[0] == 302
+    annotation = Annotation.objects.get()
+    workspace = f"/p/{project.slug}/t/{kept.pk}/"
+    assert f'id="annotation-{annotation.pk}"' in visitor.get(two, workspace)[2]
+    # ...and an edit through the second makes a stale edit through the first fail, with a word.
+    detail = f"/p/{project.slug}/a/{annotation.pk}/"
+    edit = {"version": 1, "tag": tag.pk, "note": "through two"}
+    assert visitor.post(two, detail, edit)[0] == 302
+    visitor.post(one, detail, {**edit, "note": "through one, stale"})
+    assert "someone else saved this annotation meanwhile" in visitor.get(one, detail)[2]
+    assert Annotation.objects.get().note == "through two"
 
     # Logging out through the first ends the session on the second.
     assert visitor.post(one, "/logout/")[0] == 302
