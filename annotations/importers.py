@@ -257,7 +257,8 @@ def _long_row(row, line, transcripts, passages, matcher: _Matcher):
     given = {k.removeprefix("attr_"): v for k, v in row.items() if k.startswith("attr_") and v}
     tag = matcher.tag(row["tag"], line, given)
     attributes, errors = tag.clean_attributes(given)
-    errors.update({n: f"not an attribute of {tag.name}" for n in given if n not in attributes})
+    defined = {spec["name"] for spec in tag.attribute_schema}
+    errors.update({n: f"not an attribute of {tag.name}" for n in given if n not in defined})
     if errors:
         raise RowError("; ".join(f"attr_{n}: {e}" for n, e in sorted(errors.items())), line=line)
     target_index = _int(row.get("target_passage_index", ""), "target_passage_index", line)
@@ -308,7 +309,7 @@ def plan_brat(
     source = transcript.original_text
     for span in spans:
         try:
-            if source[span.start : span.end] != span.text:
+            if " ".join(source[span.start : span.end].split()) != " ".join(span.text.split()):
                 found = source[span.start : span.end][:40]
                 raise RowError(f"the transcript has {found!r} there", line=span.line)
             passage = passages[max(bisect_right(starts, span.start) - 1, 0)]

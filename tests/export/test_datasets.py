@@ -10,7 +10,7 @@ from annotations.export import LONG_COLUMNS, Dataset, Selection, select
 from annotations.models import Annotation, Membership
 
 from ..factories import AnnotationFactory, PassageFactory, TranscriptWithTurnsFactory
-from .conftest import AWKWARD_NOTE, FORMULA_NOTE
+from .data import AWKWARD_NOTE, FORMULA_NOTE
 
 pytestmark = pytest.mark.django_db
 ATTRS = ["attr_type", "attr_actor", "attr_action", "attr_timeframe", "attr_strength", "attr_kind"]

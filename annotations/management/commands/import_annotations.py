@@ -47,8 +47,8 @@ class Command(BaseCommand):
             plan = plan_brat(
                 text,
                 project,
-                transcript=self.brat_transcript(project, path, options["transcript"]),
                 annotator=self.brat_annotator(options["annotator"]),
+                transcript=self.brat_transcript(project, path, options["transcript"]),
                 status=options["status"],
                 create_tags=options["create_tags"],
             )
