@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import F, QuerySet
@@ -208,13 +209,18 @@ def _wide_row(passage: dict, tagged: list[dict], tag_names: list[str]) -> dict[s
     return row
 
 
+GUARDED_FIRST = frozenset(FORMULA_START + ("'",))
+
+
 def csv_cell(value: Any) -> Any:
+    # The per-cell hot path of a million-row export: exact type checks, strings first.
+    kind = value.__class__
+    if kind is str:
+        return "'" + value if value[:1] in GUARDED_FIRST else value
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
-    if isinstance(value, str):
-        return spreadsheet_safe(value)
     return value  # numbers are never guarded: a negative number stays a number
 
 
@@ -227,8 +233,9 @@ def csv_chunks(
         buffer.write("\ufeff")  # Excel reads UTF-8 only when the file starts with a BOM
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([spreadsheet_safe(column) for column in columns])
+    cells = itemgetter(*columns)
     for count, row in enumerate(rows, start=1):
-        writer.writerow([csv_cell(row[column]) for column in columns])
+        writer.writerow(map(csv_cell, cells(row)))
         if count % ROWS_PER_CHUNK == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -1,0 +1,22 @@
+"""`make bench`: run every bench/bench_*.py in turn with this interpreter; fail if one fails."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    failed = []
+    for script in sorted(HERE.glob("bench_*.py")):
+        print(f"\n## {script.name}\n", flush=True)
+        if subprocess.run([sys.executable, str(script), *sys.argv[1:]]).returncode:
+            failed.append(script.name)
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
