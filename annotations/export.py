@@ -233,7 +233,8 @@ def csv_chunks(
         buffer.write("\ufeff")  # Excel reads UTF-8 only when the file starts with a BOM
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([spreadsheet_safe(column) for column in columns])
-    cells = itemgetter(*columns)
+    getter = itemgetter(*columns)
+    cells = getter if len(columns) > 1 else lambda row: (getter(row),)  # one column: no tuple
     for count, row in enumerate(rows, start=1):
         writer.writerow(map(csv_cell, cells(row)))
         if count % ROWS_PER_CHUNK == 0:
