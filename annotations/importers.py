@@ -223,9 +223,12 @@ def plan_long_csv(text: str, project: Project, *, create_tags: bool = False) -> 
             old_ids[old_id] = line
         if target_id is not None:
             plan.targets[line] = (target_id, 0)
+    planned = dict(plan.annotations)
     for line, (target_id, _) in list(plan.targets.items()):
         if target_id in old_ids:
             plan.targets[line] = (target_id, old_ids[target_id])
+            # The passage answered is the target's own, wherever the index pointed.
+            planned[line].target_passage = planned[old_ids[target_id]].passage
         else:
             del plan.targets[line]
             plan.warnings.append(
@@ -265,6 +268,10 @@ def _long_row(row, line, transcripts, passages, matcher: _Matcher):
     target_passage = passages.get((transcript.pk, target_index))
     if target_index is not None and target_passage is None:
         raise RowError(f"target passage {target_index} is not in the transcript", line=line)
+    passage_only = target_passage is not None and not row.get("target_annotation_id")
+    if passage_only and row.get("target_quote", target_passage.text) != target_passage.text:
+        # e.g. a target passage in another transcript: never attach to the wrong one quietly.
+        raise RowError(f"target_quote is not passage {target_index}'s text", line=line)
     annotation = Annotation(
         passage=passage,
         tag=tag,

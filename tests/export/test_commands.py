@@ -25,6 +25,14 @@ def rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
+def write_rows(path, records: list[dict[str, str]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(records[0]))
+    writer.writeheader()
+    writer.writerows(records)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+
 def import_file(path, project, *args) -> str:
     out, err = io.StringIO(), io.StringIO()
     call_command(
@@ -147,12 +155,8 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_written(project, tagged, f
 def test_each_kind_of_mismatch_is_named(project, claim, fresh, tmp_path, column, value, message):
     (row,) = rows(export(project, "--tag", "Claim"))
     row[column] = value
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(row))
-    writer.writeheader()
-    writer.writerow(row)
     path = tmp_path / "one.csv"
-    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    write_rows(path, [row])
     with pytest.raises(CommandError, match="nothing imported"):
         import_file(path, fresh)
     err = io.StringIO()
@@ -193,3 +197,27 @@ def test_a_file_that_is_not_utf8_is_refused(fresh, tmp_path):
     path.write_bytes("quote\r\ncaf\xe9\r\n".encode("latin-1"))
     with pytest.raises(CommandError, match="not UTF-8"):
         import_file(path, fresh)
+
+
+def test_a_passage_only_target_survives_and_a_wrong_one_is_refused(
+    project, transcript, fresh, tmp_path
+):
+    AnnotationFactory(
+        passage=transcript.passages.get(position=4),
+        tag=project.tags.get(name="Disagreement"),
+        target_passage=transcript.passages.get(position=0),
+    )
+    exported = export(project)
+    assert rows(exported)[0]["target_quote"] == "Well, good afternoon."
+    path = tmp_path / "passage-target.csv"
+    (row,) = rows(exported)
+    row["target_passage_index"] = "1"  # a passage whose text is not the target_quote
+    write_rows(path, [row])
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing imported"):
+        call_command("import_annotations", str(path), "--project", fresh.slug, stderr=err)
+    assert "line 2: target_quote is not passage 1's text" in err.getvalue()
+    path.write_text(exported, encoding="utf-8", newline="")
+    import_file(path, fresh)
+    (made,) = Annotation.objects.in_project(fresh)
+    assert (made.target_id, made.target_passage.position) == (None, 0)
