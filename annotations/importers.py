@@ -15,6 +15,7 @@ import string
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -39,6 +40,11 @@ class BratSpan:
     start: int
     end: int
     text: str
+    fragments: tuple[tuple[int, int], ...] = ()  # more than one for a discontinuous span
+
+    def source_text(self, source: str) -> str:
+        """What the span covers in `source`, fragments joined by a space as brat writes them."""
+        return " ".join(source[start:end] for start, end in self.fragments)
 
 
 @dataclass
@@ -83,14 +89,16 @@ def read_brat(text: str) -> tuple[list[BratSpan], list[RowError], int]:
         match = BRAT_SPAN.match(raw)
         if not match:
             errors.append(RowError("expected 'T<n><TAB>Label start end<TAB>text'", line=number))
-        elif ";" in match["offsets"]:
-            errors.append(RowError("discontinuous spans are not supported", line=number))
-        else:
-            start, end = (int(n) for n in match["offsets"].split())
-            if start >= end:
-                errors.append(RowError(f"empty span {start}-{end}", line=number))
-            else:
-                spans.append(BratSpan(number, match["label"], start, end, match["text"]))
+            continue
+        fragments = tuple(
+            tuple(int(n) for n in piece.split()) for piece in match["offsets"].split(";")
+        )
+        ordered = all(a[1] <= b[0] for a, b in pairwise(fragments))
+        if not ordered or any(len(f) != 2 or f[0] >= f[1] for f in fragments):
+            errors.append(RowError(f"bad offsets {match['offsets']!r}", line=number))
+            continue
+        start, end = fragments[0][0], fragments[-1][1]
+        spans.append(BratSpan(number, match["label"], start, end, match["text"], fragments))
     return spans, errors, other
 
 
@@ -316,9 +324,9 @@ def plan_brat(
     source = transcript.original_text
     for span in spans:
         try:
-            if " ".join(source[span.start : span.end].split()) != " ".join(span.text.split()):
-                found = source[span.start : span.end][:40]
-                raise RowError(f"the transcript has {found!r} there", line=span.line)
+            found = span.source_text(source)
+            if " ".join(found.split()) != " ".join(span.text.split()):
+                raise RowError(f"the transcript has {found[:40]!r} there", line=span.line)
             passage = passages[max(bisect_right(starts, span.start) - 1, 0)]
             if not passage.source_start <= span.start < span.end <= passage.source_end:
                 where = f"{span.start}-{span.end}"
@@ -330,6 +338,11 @@ def plan_brat(
         annotation.annotator = annotator
         annotation.status = status
         matcher.add(span.line, annotation)
+        if len(span.fragments) > 1:  # one span per annotation here: keep its extent, say so
+            plan.warnings.append(
+                f"line {span.line}: discontinuous span imported as {span.start}-{span.end}, "
+                "its extent"
+            )
     matcher.drop_present()
     return plan
 

@@ -120,15 +120,33 @@ def test_source_offsets_map_across_normalised_white_space():
     assert source_to_passage("abc", "xy", 3) is None
 
 
-def test_read_brat_reports_malformed_and_discontinuous_lines():
-    text = "T1\tClaim 0 5\tHello\nT2\tClaim 0 5;7 9\tx y\nT3 oops\nR1\tx\n"
+def test_read_brat_keeps_fragments_and_reports_malformed_lines():
+    text = "T1\tClaim 0 5\tHello\nT2\tClaim 0 5;7 9\tx y\nT3 oops\nT4\tClaim 9 3\tx\nR1\tx\n"
     spans, errors, other = read_brat(text)
-    assert [(s.label, s.start, s.end, s.text) for s in spans] == [("Claim", 0, 5, "Hello")]
+    assert [(s.label, s.start, s.end, s.text) for s in spans] == [
+        ("Claim", 0, 5, "Hello"),
+        ("Claim", 0, 9, "x y"),
+    ]
+    assert spans[1].fragments == ((0, 5), (7, 9))
+    assert spans[1].source_text("abcde..fg") == "abcde fg"
     assert [str(e) for e in errors] == [
-        "line 2: discontinuous spans are not supported",
         "line 3: expected 'T<n><TAB>Label start end<TAB>text'",
+        "line 4: bad offsets '9 3'",
     ]
     assert other == 1
+
+
+def test_a_discontinuous_span_is_imported_as_its_extent_with_a_warning(
+    project, source_transcript, layer_owner, tmp_path
+):
+    first, _ = at("We disagree")
+    start, end = at("Georgia")
+    line = f"T1\tClaim {first} {first + 2};{start} {end}\tWe Georgia"
+    path = write_ann(tmp_path, [line])
+    output = run(path, project, "--transcript", str(source_transcript.pk))
+    assert f"line 1: discontinuous span imported as {first}-{end}, its extent" in output
+    (made,) = Annotation.objects.all()
+    assert made.quote == "We disagree on Georgia"
 
 
 def test_unknown_label_is_reported_and_nothing_written(
@@ -210,3 +228,12 @@ def test_brat_needs_source_offsets(project, transcript, layer_owner, tmp_path):
     path = write_ann(tmp_path, GOOD)
     with pytest.raises(CommandError, match="nothing imported"):
         run(path, project, "--transcript", str(transcript.pk))
+
+
+def test_the_txt_beside_matches_whatever_its_line_ends(
+    project, source_transcript, layer_owner, tmp_path
+):
+    # The transcript importer hashes with line ends unified; so does the lookup.
+    path = write_ann(tmp_path, GOOD[:1])
+    (tmp_path / "debate.txt").write_bytes(SOURCE.replace("\n", "\r\n").encode())
+    assert "Imported 1 annotation(s)" in run(path, project)

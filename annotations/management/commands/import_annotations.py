@@ -81,7 +81,9 @@ class Command(BaseCommand):
         source = path.with_suffix(".txt")
         if not source.exists():
             raise CommandError(f"{source.name} not found beside the .ann: give --transcript ID")
-        digest = hashlib.sha256(read_text(source).encode()).hexdigest()
+        # As the transcript importer hashes: line ends unified, so a CRLF file still matches.
+        unified = read_text(source).replace("\r\n", "\n").replace("\r", "\n")
+        digest = hashlib.sha256(unified.encode()).hexdigest()
         transcript = project.transcripts.filter(content_hash=digest).first()
         if transcript is None:
             raise CommandError(f"no transcript in {project.slug} has the text of {source.name}")
