@@ -160,3 +160,13 @@ def test_dataset_of_any_annotations_takes_attribute_columns_from_their_projects(
     rows = long_csv(Dataset.of(Annotation.objects.filter(pk__in=pks)))
     assert {r["annotation_id"] for r in rows} == {str(pk) for pk in pks}
     assert "attr_type" in rows[0]
+
+
+def test_wide_csv_tag_filter_limits_the_tag_columns(project, tagged):
+    text = "".join(select(project, Selection(tags=("Claim",))).chunks("wide-csv"))
+    header = next(csv.reader(io.StringIO(text)))
+    assert [c for c in header if c.startswith(("Claim_", "Commitment_", "Disagreement_"))] == [
+        "Claim_count",
+        "Claim_annotators",
+        "Claim_gold",
+    ]
