@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from transcripts.importers import ImportResult, import_transcript
 from transcripts.models import Passage, Transcript
 
 # A new project starts with these; attributes are rendered as a small form in the workspace.
@@ -87,6 +88,18 @@ class Project(models.Model):
         if owner is not None:
             Membership.objects.create(project=project, user=owner, role=Membership.Role.OWNER)
         return project
+
+    def import_transcript(self, data: bytes | str, **options) -> ImportResult:
+        """Import a transcript file into this project, unless its text is already here.
+
+        Options are import_transcript()'s. Locking the project row makes two imports of the
+        same file into one project queue up, so the second sees the first and skips.
+        """
+        with transaction.atomic():
+            Project.objects.select_for_update().filter(pk=self.pk).exists()
+            return import_transcript(
+                data, duplicates_in=self.transcripts.all(), link=self.transcripts.add, **options
+            )
 
     def passages(self):
         return Passage.objects.filter(transcript__projects=self)

@@ -21,5 +21,11 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     transcripts = project.transcripts.annotate(
         turn_count=Count("turns", distinct=True), speaker_count=Count("speakers", distinct=True)
     )
-    context = {"project": project, "transcripts": transcripts, "tags": project.tags.all()}
+    context = {
+        "project": project,
+        "transcripts": transcripts,
+        "tags": project.tags.all(),
+        # for_user() found the project through this membership, so it exists.
+        "can_import": project.memberships.get(user=request.user).can_curate,
+    }
     return TemplateResponse(request, "annotations/project_detail.html", context)

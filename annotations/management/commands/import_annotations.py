@@ -1,6 +1,5 @@
 """Thin CLI over annotations.importers: a long CSV export back in, or a brat .ann layer."""
 
-import hashlib
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -8,6 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from annotations.importers import import_planned, plan_brat, plan_long_csv
 from annotations.models import Annotation, Project
+from transcripts.decoding import decode
+from transcripts.importers import content_hash
+from transcripts.units import ParseError
 
 SHOWN_ERRORS = 30
 
@@ -81,9 +83,10 @@ class Command(BaseCommand):
         source = path.with_suffix(".txt")
         if not source.exists():
             raise CommandError(f"{source.name} not found beside the .ann: give --transcript ID")
-        # As the transcript importer hashes: line ends unified, so a CRLF file still matches.
-        unified = read_text(source).replace("\r\n", "\n").replace("\r", "\n")
-        digest = hashlib.sha256(unified.encode()).hexdigest()
+        try:  # decoded and hashed as the transcript importer did, so the same file matches
+            digest = content_hash(decode(source.read_bytes(), filename=source.name))
+        except ParseError as error:
+            raise CommandError(f"{source.name}: {error}") from None
         transcript = project.transcripts.filter(content_hash=digest).first()
         if transcript is None:
             raise CommandError(f"no transcript in {project.slug} has the text of {source.name}")

@@ -11,6 +11,11 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "parley-demo"
 DEMO_SLUG = "demo"
 SEED_PATH = settings.BASE_DIR / "demo" / "clinton-lavrov-2009-05-07.txt"
+SEED_SPEAKERS = {
+    "SECRETARY CLINTON": "Hillary Rodham Clinton",
+    "FOREIGN MINISTER LAVROV": "Sergey Lavrov",
+    "QUESTION": "Questioners",
+}
 
 
 class Command(BaseCommand):
@@ -49,4 +54,9 @@ class Command(BaseCommand):
         return user
 
     def load_seed(self, project):
-        """Import the seed transcript once (the importer lands with the import issue)."""
+        """Import the seed transcript once; running `make run` again finds it by content hash."""
+        result = project.import_transcript(
+            SEED_PATH.read_bytes(), filename=SEED_PATH.name, speaker_names=SEED_SPEAKERS
+        )
+        verb = "Imported" if result.created else "Already there:"
+        self.stdout.write(f"{verb} {result.summary}")

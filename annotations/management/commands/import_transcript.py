@@ -1,0 +1,85 @@
+"""python manage.py import_transcript PATH [PATH ...] --project SLUG: a thin CLI over the importer.
+
+One line per file; a file that fails says why (file:line: reason) while the others still import,
+and the command then exits non-zero.
+"""
+
+import datetime
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_slug
+
+from annotations.models import Project
+from transcripts.importers import content_hash, parse, summary
+from transcripts.parsing import FORMATS, ParseError
+
+
+def iso_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--date {value!r}: use YYYY-MM-DD") from None
+
+
+class Command(BaseCommand):
+    help = "Import transcript files into a project (created with the default tags if new)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument("--project", required=True, metavar="SLUG")
+        parser.add_argument("--format", default="auto", choices=["auto", *FORMATS])
+        parser.add_argument(
+            "--title", default="", help="Use this title instead of the detected one."
+        )
+        parser.add_argument(
+            "--date", type=iso_date, help="YYYY-MM-DD, instead of the detected date."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Parse and report; write nothing."
+        )
+
+    def handle(self, *args, paths, project, format, title, date, dry_run, **options):
+        try:
+            validate_slug(project)
+        except ValidationError:
+            raise CommandError(f"--project {project!r}: letters, digits, - and _ only") from None
+        target = Project.objects.filter(slug=project).first()
+        if target is None and dry_run:
+            self.stdout.write(f"Would create project {project!r} with the default tags.")
+        elif target is None:
+            target = Project.create_with_default_tags(slug=project)
+            self.stdout.write(f"Created project {project!r} with the default tags.")
+        failures = 0
+        for path in paths:
+            try:
+                line = self.import_one(
+                    path, target, format=format, title=title, date=date, dry_run=dry_run
+                )
+            except ParseError as error:
+                failures += 1
+                where = f"{path}:{error.line}" if error.line else str(path)
+                self.stderr.write(f"{where}: {error.reason}")
+                continue
+            self.stdout.write(f"{path}: {line}")
+        if failures:
+            raise CommandError(f"{failures} of {len(paths)} files could not be imported")
+
+    def import_one(self, path: Path, project, *, format, title, date, dry_run) -> str:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ParseError(f"cannot read the file ({error.strerror})") from None
+        if dry_run:
+            parsed = parse(data, filename=path.name, format=format)
+            known = project.transcripts.all() if project else None
+            if known is not None and known.filter(content_hash=content_hash(parsed.text)).exists():
+                return f"already in {project.slug}; would skip"
+            return f"would import {summary(parsed, title=title, date=date)}"
+        result = project.import_transcript(
+            data, filename=path.name, format=format, title=title, date=date
+        )
+        if not result.created:
+            return f'already in {project.slug} as "{result.transcript.title}"; skipped'
+        return f"imported {result.summary}"

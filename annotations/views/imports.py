@@ -1,0 +1,90 @@
+"""Import a transcript into a project: upload or paste → preview → confirm, on one URL."""
+
+from collections import Counter
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
+
+from transcripts.forms import TranscriptImportForm
+from transcripts.importers import content_hash, parse
+from transcripts.parsing import ParseError
+
+from ..models import Project
+
+TEMPLATE = "annotations/transcript_import.html"
+PREVIEW_TURNS = 6
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def transcript_import(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.for_user(request.user), slug=slug)
+    if not project.memberships.get(user=request.user).can_curate:
+        raise PermissionDenied("Only owners and curators import transcripts.")
+    form = TranscriptImportForm(request.POST or None, request.FILES or None)
+    context = {
+        "project": project,
+        "form": form,
+        "max_megabytes": settings.TRANSCRIPT_MAX_BYTES // 2**20,
+    }
+    if request.method == "POST" and form.is_valid():
+        context |= _preview_or_import(request, project, form)
+    result = context.get("result")
+    if result and not request.htmx:  # no JS: post/redirect/get to the new transcript
+        messages.success(request, f"Imported {result.summary}")
+        return redirect("annotations:workspace", project.slug, result.transcript.pk)
+    if request.method == "GET" or not request.htmx:
+        if "parsed" in context:  # no JS: the chosen file is gone after this page, keep its text
+            carried = {"text": context["parsed"].text, "filename": form.cleaned_data["filename"]}
+            form.data = {**form.data.dict(), **carried}
+        return TemplateResponse(request, TEMPLATE, context)
+    response = TemplateResponse(request, f"{TEMPLATE}#import-step", context)
+    # Done: the confirmation replaces the whole form rather than the step inside it.
+    return reswap(retarget(response, "#import-form"), "outerHTML") if result else response
+
+
+def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptImportForm) -> dict:
+    options = {key: form.cleaned_data[key] for key in ("filename", "format", "monologue_speaker")}
+    try:
+        parsed = parse(form.cleaned_data["data"], **options)
+    except ParseError as error:
+        return {"error": error, "offer_monologue": error.code == ParseError.NO_SPEAKERS}
+    digest = content_hash(parsed.text)
+    duplicate = project.transcripts.filter(content_hash=digest).first()
+    confirmed = request.POST.get("action") == "confirm"
+    if not confirmed or duplicate or form.cleaned_data["content_hash"] != digest:
+        return {
+            "parsed": parsed,
+            "digest": digest,
+            "duplicate": duplicate,
+            "changed": confirmed and not duplicate,
+            "speakers": _speaker_rows(parsed, form),
+            "title": form.cleaned_data["title"] or parsed.title,
+            "date": form.cleaned_data["date"] or parsed.date,
+            "first_turns": parsed.turns[:PREVIEW_TURNS],
+        }
+    result = project.import_transcript(
+        form.cleaned_data["data"],
+        parsed=parsed,
+        title=form.cleaned_data["title"],
+        date=form.cleaned_data["date"],
+        speaker_names=form.speaker_names(parsed.speaker_labels),
+        imported_by=request.user,
+    )
+    return {"result": result}
+
+
+def _speaker_rows(parsed, form: TranscriptImportForm) -> list[dict]:
+    counts = Counter(turn.speaker_label for turn in parsed.turns)
+    names = form.speaker_names(parsed.speaker_labels)
+    return [
+        {"index": index, "label": label, "turns": counts[label], "name": names[label]}
+        for index, label in enumerate(parsed.speaker_labels)
+    ]

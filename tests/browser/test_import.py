@@ -1,0 +1,61 @@
+from pathlib import Path
+
+import pytest
+
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SEED = Path(__file__).resolve().parents[2] / "demo" / "clinton-lavrov-2009-05-07.txt"
+
+
+def test_upload_preview_confirm_without_a_page_reload(page, log_in, owner, project):
+    log_in(owner)
+    page.goto(project.get_absolute_url())
+    page.get_by_role("link", name="Import transcript").click()
+    page.wait_for_url("**/import/")
+    # A marker on window survives only if no step below reloads the page.
+    page.evaluate("window.sameDocument = true")
+    screenshot(page, "import-form")
+
+    page.get_by_label("Transcript file").set_input_files(str(SEED))
+    page.get_by_role("button", name="Preview", exact=True).click()
+    page.get_by_role("heading", name="Preview").wait_for()
+    title = page.get_by_label("Title")
+    assert title.input_value() == "Clinton / Lavrov press conference, 7 May 2009"
+    assert page.get_by_label("Date").input_value() == "2009-05-07"
+    assert page.get_by_role("cell", name="FOREIGN MINISTER LAVROV").is_visible()
+    screenshot(page, "import-preview")
+
+    title.fill("Clinton and Lavrov, Washington")
+    page.get_by_label("Display name for SECRETARY CLINTON").fill("Hillary Rodham Clinton")
+    page.get_by_role("button", name="Import 15 turns").click()
+    page.get_by_role("heading", name="Imported").wait_for()
+    assert page.evaluate("window.sameDocument") is True
+    screenshot(page, "import-done")
+
+    transcript = project.transcripts.get()
+    assert transcript.title == "Clinton and Lavrov, Washington"
+    assert transcript.passages.count() == 173
+    page.get_by_role("link", name="Open the transcript").click()
+    page.wait_for_selector("[data-passage-id]")
+    assert page.get_by_text("Hillary Rodham Clinton").first.is_visible()
+    screenshot(page, "import-opened")
+
+
+def test_pasted_text_without_labels_becomes_a_monologue(page, log_in, owner, project):
+    log_in(owner)
+    page.goto(f"/p/{project.slug}/import/")
+    page.get_by_label("Or paste text").fill(
+        "Four score and seven years ago. Our fathers brought forth."
+    )
+    page.get_by_role("button", name="Preview", exact=True).click()
+    page.get_by_text("no speaker labels found").wait_for()
+    screenshot(page, "import-no-speakers")
+    page.get_by_label("Speaker of the monologue").fill("LINCOLN")
+    page.get_by_role("button", name="Preview as a monologue").click()
+    page.get_by_role("heading", name="Preview").wait_for()
+    page.get_by_label("Title").fill("Gettysburg")
+    page.get_by_role("button", name="Import 1 turn").click()
+    page.get_by_role("heading", name="Imported").wait_for()
+    assert list(project.transcripts.values_list("title", flat=True)) == ["Gettysburg"]

@@ -1,0 +1,52 @@
+"""The import form: a file or pasted text, then the fixes a user makes in the preview."""
+
+from django import forms
+from django.conf import settings
+
+from .parsing import FORMATS, human_size
+
+FORMAT_CHOICES = [("auto", "Detect from the file"), *((name, name.upper()) for name in FORMATS)]
+
+
+class TranscriptImportForm(forms.Form):
+    file = forms.FileField(required=False, help_text="Text, HTML, SRT, WebVTT, JSON or CSV/TSV.")
+    text = forms.CharField(
+        required=False, strip=False, widget=forms.Textarea(attrs={"rows": 5}), label="Or paste text"
+    )
+    filename = forms.CharField(required=False, widget=forms.HiddenInput)
+    format = forms.ChoiceField(choices=FORMAT_CHOICES, initial="auto", required=False)
+    monologue_speaker = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Speaker of the monologue",
+        help_text="When nobody is labelled, the whole text becomes one turn of this speaker.",
+    )
+    # Set from the preview; blank keeps what was detected.
+    title = forms.CharField(required=False, max_length=300)
+    date = forms.DateField(required=False, help_text="YYYY-MM-DD")
+    content_hash = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_format(self):
+        return self.cleaned_data["format"] or "auto"
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, text = cleaned.get("file"), cleaned.get("text") or ""
+        if upload and text.strip():
+            raise forms.ValidationError("Choose a file or paste text, not both.")
+        if upload:
+            limit = settings.TRANSCRIPT_MAX_BYTES
+            if upload.size > limit:
+                raise forms.ValidationError(
+                    f"The file is {human_size(upload.size)}, over the {human_size(limit)} limit."
+                )
+            cleaned["data"], cleaned["filename"] = upload.read(), upload.name
+        elif text.strip():
+            cleaned["data"] = text
+        else:
+            raise forms.ValidationError("Choose a file or paste the transcript's text.")
+        return cleaned
+
+    def speaker_names(self, labels: list[str]) -> dict[str, str]:
+        """Display names typed in the preview, one input per detected speaker, in order."""
+        return {label: self.data.get(f"speaker_{index}", "") for index, label in enumerate(labels)}
