@@ -21,6 +21,7 @@ def tagged(transcript, annotator, curator):
 def test_owner_downloads_a_filtered_csv_from_the_export_form(page, log_in, owner, project, tagged):
     log_in(owner)
     page.goto(project.get_absolute_url())
+    screenshot(page, "project-detail-owner")
     page.get_by_role("link", name="Export").click()
     page.get_by_role("heading", name="Export annotations").wait_for()
     page.get_by_label("Long CSV: one row per annotation").check()
