@@ -237,3 +237,38 @@ def test_the_txt_beside_matches_whatever_its_line_ends(
     path = write_ann(tmp_path, GOOD[:1])
     (tmp_path / "debate.txt").write_bytes(SOURCE.replace("\n", "\r\n").encode())
     assert "Imported 1 annotation(s)" in run(path, project)
+
+
+# A debate in the corpus's shape (one turn per line, curly apostrophes, CRLF line ends, a label
+# in mid-line), brought in through the real transcript importer.
+DEBATE = (
+    "MODERATOR: Welcome to the debate. Senator, you have two minutes.\r\n"
+    "SENATOR: Thank you. I’ve said it before: taxes are too high. We will cut them.\r\n"
+    "GOVERNOR: That’s not true. Taxes fell last year. MODERATOR: Time is up.\r\n"
+)
+DEBATE_SPANS = [
+    ("Claim", "taxes are too high"),
+    ("Claim", "We will cut them."),
+    ("Premise", "Taxes fell last year"),
+    ("Claim", "That’s not true"),
+]
+
+
+def test_brat_layer_on_a_transcript_from_the_real_importer(project, layer_owner, tmp_path):
+    imported = project.import_transcript(DEBATE.encode(), filename="debate.txt")
+    transcript = imported.transcript
+    assert transcript.original_text == DEBATE  # CRLF kept: brat offsets count every character
+    lines = []
+    for number, (label, text) in enumerate(DEBATE_SPANS, start=1):
+        start = DEBATE.index(text)
+        lines.append(f"T{number}\t{label} {start} {start + len(text)}\t{text}")
+    path = write_ann(tmp_path, lines)
+    (tmp_path / "debate.txt").write_bytes(DEBATE.encode())
+    assert "Imported 4 annotation(s)" in run(path, project, "--create-tags")
+    made = Annotation.objects.select_related("passage", "tag").order_by("pk")
+    assert [a.quote for a in made] == [text for _, text in DEBATE_SPANS]
+    for annotation in made:
+        whole = annotation.start is None
+        span = (0, len(annotation.passage.text)) if whole else (annotation.start, annotation.end)
+        assert annotation.passage.text[span[0] : span[1]] == annotation.quote
+    assert made[1].start is None  # "We will cut them." is a whole sentence
