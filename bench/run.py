@@ -1,4 +1,7 @@
-"""`make bench`: run every bench/bench_*.py in turn with this interpreter; fail if one fails."""
+"""`make bench`: run every bench/bench_*.py in turn with its defaults; fail if one fails.
+
+Each script takes its own options: run it directly to change them.
+"""
 
 import subprocess
 import sys
@@ -11,7 +14,7 @@ def main() -> int:
     failed = []
     for script in sorted(HERE.glob("bench_*.py")):
         print(f"\n## {script.name}\n", flush=True)
-        if subprocess.run([sys.executable, str(script), *sys.argv[1:]]).returncode:
+        if subprocess.run([sys.executable, str(script)]).returncode:
             failed.append(script.name)
     if failed:
         print(f"\nfailed: {', '.join(failed)}", file=sys.stderr)
