@@ -169,7 +169,8 @@ class _Matcher:
             if shortcut is None or not name or len(name) > 60:
                 raise RowError(f"cannot create tag {name!r}: no free shortcut letter", line=line)
             self.shortcuts.add(shortcut)
-            tag = Tag(project=self.project, name=name, shortcut=shortcut, position=99)
+            position = len(self.tags) + len(self.plan.new_tags)  # after the project's own
+            tag = Tag(project=self.project, name=name, shortcut=shortcut, position=position)
             self.plan.new_tags[name] = tag
         if name in self.plan.new_tags:  # a tag we create takes the attributes it is given
             known = {spec["name"] for spec in tag.attribute_schema}
