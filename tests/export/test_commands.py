@@ -221,3 +221,8 @@ def test_a_passage_only_target_survives_and_a_wrong_one_is_refused(
     import_file(path, fresh)
     (made,) = Annotation.objects.in_project(fresh)
     assert (made.target_id, made.target_passage.position) == (None, 0)
+
+
+def test_export_to_an_unwritable_place_is_a_clear_error(project, tmp_path):
+    with pytest.raises(CommandError, match="cannot write .*: No such file or directory"):
+        export(project, "--output", str(tmp_path / "missing" / "out.csv"))

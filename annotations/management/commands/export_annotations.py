@@ -43,9 +43,12 @@ class Command(BaseCommand):
             for chunk in chunks:
                 self.stdout.write(chunk, ending="")
             return
-        with open(options["output"], "w", encoding="utf-8", newline="") as stream:
-            for chunk in chunks:
-                stream.write(chunk)
+        try:
+            with open(options["output"], "w", encoding="utf-8", newline="") as stream:
+                for chunk in chunks:
+                    stream.write(chunk)
+        except OSError as error:
+            raise CommandError(f"cannot write {options['output']}: {error.strerror}") from None
         self.stderr.write(f"Wrote {options['output']}")
 
 
