@@ -48,10 +48,9 @@ LONG_COLUMNS = [
     "status",
     "created_at",
     "updated_at",
-    # Not in the list; what a re-import needs to find the same passages elsewhere.
-    "transcript_hash",
-    "target_passage_index",
 ]
+# After the attribute columns: what a re-import needs to find the same passages elsewhere.
+KEY_COLUMNS = ["transcript_hash", "target_passage_index"]
 WIDE_CONTEXT_COLUMNS = [
     "project",
     "transcript_id",
@@ -94,7 +93,7 @@ def attribute_names(schemas: Iterable[list[dict]]) -> list[str]:
 
 
 def long_columns(attr_names: list[str]) -> list[str]:
-    return LONG_COLUMNS + [f"attr_{name}" for name in attr_names]
+    return LONG_COLUMNS + [f"attr_{name}" for name in attr_names] + KEY_COLUMNS
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -136,11 +135,11 @@ def long_row(record: dict[str, Any], attr_names: list[str]) -> dict[str, Any]:
         "status": record["status"],
         "created_at": _iso(record["created_at"]),
         "updated_at": _iso(record["updated_at"]),
-        "transcript_hash": record["transcript_hash"],
-        "target_passage_index": record["target_passage_index"],
     }
     for name in attr_names:
         row[f"attr_{name}"] = attributes.get(name)
+    row["transcript_hash"] = record["transcript_hash"]
+    row["target_passage_index"] = record["target_passage_index"]
     return row
 
 

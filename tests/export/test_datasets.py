@@ -24,7 +24,7 @@ def long_csv(dataset: Dataset) -> list[dict[str, str]]:
 def test_long_csv_columns_and_values_for_a_known_fixture(project, transcript, tagged, annotator):
     claim, disagreement = tagged
     rows = long_csv(select(project, Selection()))
-    assert list(rows[0]) == LONG_COLUMNS + ATTRS
+    assert list(rows[0]) == LONG_COLUMNS + ATTRS + ["transcript_hash", "target_passage_index"]
     first, second = rows
     assert first == {
         "annotation_id": str(claim.pk),

@@ -74,8 +74,8 @@ def test_long_row_has_the_issue_columns_in_order_then_attributes():
     attrs = attribute_names([[{"name": "type"}], [{"name": "actor"}, {"name": "type"}]])
     row = long_row(RECORD, attrs)
     assert list(row) == long_columns(attrs)
-    assert list(row)[:25] == LONG_COLUMNS[:25]
-    assert list(row)[-2:] == ["attr_type", "attr_actor"]
+    assert list(row)[:25] == LONG_COLUMNS  # the issue's 25, in its order
+    assert list(row)[25:] == ["attr_type", "attr_actor", "transcript_hash", "target_passage_index"]
     assert row["speaker_name"] == "SECRETARY CLINTON"  # falls back to the label
     assert row["created_at"] == "2026-01-02T03:04:05+00:00"
     assert row["transcript_date"] == "2009-05-07"
@@ -185,3 +185,11 @@ def test_wide_rows_one_per_passage_with_counts_annotators_and_gold():
     assert rows[1]["gold_labels"] == "Claim"
     assert rows[1]["speaker_name"] == "Alice"
     assert rows[3]["Claim_annotators"] == "cy"  # the second transcript's passage 0
+
+
+def test_long_columns_are_the_issues_exactly():
+    issue = """annotation_id, project, transcript_id, transcript_title, transcript_date, turn_index,
+    speaker, speaker_name, interpreted, passage_id, passage_index, paragraph, passage_text, tag,
+    quote, span_start, span_end, target_annotation_id, target_speaker, target_quote, note,
+    annotator, status, created_at, updated_at"""
+    assert LONG_COLUMNS == [name.strip() for name in issue.split(",")]
