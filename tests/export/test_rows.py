@@ -192,4 +192,4 @@ def test_long_columns_are_the_issues_exactly():
     speaker, speaker_name, interpreted, passage_id, passage_index, paragraph, passage_text, tag,
     quote, span_start, span_end, target_annotation_id, target_speaker, target_quote, note,
     annotator, status, created_at, updated_at"""
-    assert LONG_COLUMNS == [name.strip() for name in issue.split(",")]
+    assert [name.strip() for name in issue.split(",")] == LONG_COLUMNS
