@@ -31,6 +31,15 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Like production: DEBUG off, gunicorn, static files collected and served by whitenoise.
+# Needs SECRET_KEY and ALLOWED_HOSTS (README, "Deployment"); BIND picks the address.
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (and ALLOWED_HOSTS); see README, Deployment" >&2; exit 2; }
+	@test -n "$$ALLOWED_HOSTS" || { echo "make serve: set ALLOWED_HOSTS, e.g. ALLOWED_HOSTS=127.0.0.1" >&2; exit 2; }
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DEBUG=0 exec $(BIN)/gunicorn --config config/gunicorn.py config.wsgi
+
 bench: install
 	$(BIN)/python bench/run.py
 

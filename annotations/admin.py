@@ -1,8 +1,48 @@
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import NestedObjects
+from django.db import router
 from django.http import StreamingHttpResponse
 
+from transcripts.admin import TranscriptAdmin as BaseTranscriptAdmin
+from transcripts.models import Passage, Speaker, Transcript, Turn
+
+from .deletion import annotations_held_by, delete_with_annotations
 from .export import FORMATS, Dataset
 from .models import Annotation, AnnotationEvent, Membership, Progress, Project, Tag
+
+
+class DeletesAnnotationsDeliberately:
+    """Admin deletion of what holds annotations, instead of refusing it as "protected".
+
+    The confirmation page lists the annotations that will go with the object; confirming deletes
+    them first, then the object, in one transaction, and records counts in the history.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        held = [a for obj in objs for a in annotations_held_by(obj)]
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(objs)
+        held_pks = {a.pk for a in held}
+        if all(isinstance(p, Annotation) and p.pk in held_pks for p in collector.protected):
+            protected = []  # only our own annotations stood in the way: delete them too
+        if held:
+            deleted = [*deleted, [f"Annotation: {a} (by {a.annotator}, {a.status})" for a in held]]
+            counts[Annotation._meta.verbose_name_plural] = len(held)
+            if not request.user.has_perm("annotations.delete_annotation"):
+                perms_needed.add(Annotation._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    def log_deletions(self, request, queryset):
+        pass  # delete_with_annotations() records each deletion, with what went with it
+
+    def delete_model(self, request, obj):
+        delete_with_annotations(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            delete_with_annotations(obj, by=request.user)
 
 
 class MembershipInline(admin.TabularInline):
@@ -18,7 +58,7 @@ class TagInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(DeletesAnnotationsDeliberately, admin.ModelAdmin):
     list_display = ["name", "slug", "blind", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -70,3 +110,82 @@ class AnnotationEventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "user", "action", "annotation", "project", "undone"]
     list_filter = ["action", "project"]
     list_select_related = ["user", "project", "annotation"]
+
+
+# transcripts/ never imports annotations, so the annotation-aware deletion is added here.
+admin.site.unregister(Transcript)
+
+
+@admin.register(Transcript)
+class TranscriptAdmin(DeletesAnnotationsDeliberately, BaseTranscriptAdmin):
+    pass
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    """The history: who added, changed or deleted what (deletions say how many annotations)."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag"]
+    list_filter = ["action_flag", "content_type"]
+    list_select_related = ["user", "content_type"]
+    search_fields = ["object_repr", "change_message"]
+
+    def get_queryset(self, request):
+        # Entries name projects and transcripts: staff who are not superusers see their own.
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    # Read-only: a history that can be edited is not one.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ProjectScopedAdmin:
+    """Staff who are not superusers see, in the admin too, only what their projects hold.
+
+    A curator given staff status to review in the admin must not browse other teams' projects:
+    every list, change page, search and autocomplete starts from the projects they curate or own.
+    """
+
+    project_path = "project"  # from the model to Project, as in a filter()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        mine = Project.objects.filter(
+            memberships__user=request.user,
+            memberships__role__in=[Membership.Role.CURATOR, Membership.Role.OWNER],
+        )
+        if not self.project_path:
+            return queryset.filter(pk__in=mine.values("pk"))
+        inside = queryset.model._default_manager.filter(**{f"{self.project_path}__in": mine})
+        return queryset.filter(pk__in=inside.values("pk"))  # no duplicate rows, unlike a join
+
+
+PROJECT_PATHS = {
+    Project: "",
+    Membership: "project",
+    Tag: "project",
+    Annotation: "tag__project",
+    Progress: "project",
+    AnnotationEvent: "project",
+    Transcript: "projects",
+    Speaker: "transcript__projects",
+    Turn: "transcript__projects",
+    Passage: "transcript__projects",
+}
+
+# Wrap whatever admin each model has (ours, transcripts/admin.py's, or one added later).
+for model, path in PROJECT_PATHS.items():
+    registered = type(admin.site.get_model_admin(model))
+    scoped = type(f"Scoped{registered.__name__}", (ProjectScopedAdmin, registered), {})
+    scoped.project_path = path
+    admin.site.unregister(model)
+    admin.site.register(model, scoped)

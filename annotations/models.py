@@ -228,6 +228,32 @@ class AnnotationQuerySet(models.QuerySet):
             version=F("version") + 1,
         )
 
+    def update_versioned(self, pk: int, version: int, **fields) -> int:
+        """Compare-and-swap: write `fields` to row `pk` only if it is still at `version`.
+
+        One UPDATE ... WHERE version = %s, so two writers cannot both win: on PostgreSQL the
+        second waits for the first's row lock, then finds the version moved and updates nothing.
+        Returns the number of rows written (0 or 1); `Annotation.save_if_version` wraps it.
+        """
+        fields.setdefault("updated_at", timezone.now())
+        return self.filter(pk=pk, version=version).update(**fields, version=F("version") + 1)
+
+
+class StaleAnnotation(Exception):
+    """Someone saved (or deleted) the annotation since this copy was read.
+
+    `current` is the annotation as it is now in the database, or None if it was deleted: show
+    it to the user with a clear message rather than overwriting their colleague's work.
+    """
+
+    def __init__(self, current: "Annotation | None"):
+        self.current = current
+        super().__init__(
+            "This annotation was deleted by someone else."
+            if current is None
+            else f"This annotation was changed by someone else (now version {current.version})."
+        )
+
 
 class Annotation(models.Model):
     """A tag on a passage (or a span of it) by one annotator.
@@ -279,6 +305,7 @@ class Annotation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AnnotationQuerySet.as_manager()
+    Stale = StaleAnnotation  # `except Annotation.Stale as stale:` reads like DoesNotExist
 
     class Meta:
         ordering = ["passage", "start", "pk"]
@@ -316,6 +343,28 @@ class Annotation(models.Model):
         self.status = self.Status.SUBMITTED
         self.version += 1
         self.save(update_fields=["status", "version", "updated_at"])
+
+    def save_if_version(self, expected_version: int, *, update_fields: list[str]) -> None:
+        """Save `update_fields` only if nobody saved since `expected_version` was read.
+
+        The form carries the version the user saw (a hidden field); the view sets the new
+        values on the instance and calls this. On success `version` and `updated_at` are
+        the new ones; otherwise `Annotation.Stale` is raised carrying the current row.
+        """
+        self.updated_at = timezone.now()
+        columns = {self._meta.get_field(name).attname for name in update_fields} - {"version"}
+        values = {column: getattr(self, column) for column in columns | {"updated_at"}}
+        if not Annotation.objects.update_versioned(self.pk, expected_version, **values):
+            raise StaleAnnotation(Annotation.objects.filter(pk=self.pk).first())
+        self.version = expected_version + 1
+
+    def delete_if_version(self, expected_version: int) -> None:
+        """Delete only if nobody saved since `expected_version`; else raise `Annotation.Stale`."""
+        with transaction.atomic():
+            current = Annotation.objects.select_for_update().filter(pk=self.pk).first()
+            if current is None or current.version != expected_version:
+                raise StaleAnnotation(current)
+            current.delete()
 
 
 class Progress(models.Model):

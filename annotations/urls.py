@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import annotating, export, imports, projects, workspace
+from .views import annotating, deletion, export, imports, projects, workspace
 
 app_name = "annotations"
 urlpatterns = [
@@ -8,6 +8,12 @@ urlpatterns = [
     path("p/<slug:slug>/", projects.project_detail, name="project_detail"),
     path("p/<slug:slug>/tags.css", workspace.tag_styles, name="tag_styles"),
     path("p/<slug:slug>/t/<int:transcript_id>/", workspace.workspace, name="workspace"),
+    path("p/<slug:slug>/delete/", deletion.project_delete, name="project_delete"),
+    path(
+        "p/<slug:slug>/t/<int:transcript_id>/delete/",
+        deletion.transcript_delete,
+        name="transcript_delete",
+    ),
     path(
         "p/<slug:slug>/t/<int:transcript_id>/progress/",
         workspace.progress_update,

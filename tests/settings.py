@@ -13,3 +13,4 @@ STORAGES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 WHITENOISE_AUTOREFRESH = True  # serve from the finders: no collectstatic before tests
+WHITENOISE_USE_FINDERS = True  # (defaults to DEBUG, which is off here)

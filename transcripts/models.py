@@ -91,7 +91,9 @@ class TurnQuerySet(models.QuerySet):
 class Turn(models.Model):
     transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="turns")
     position = models.PositiveIntegerField(help_text="0-based order within the transcript.")
-    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="turns")
+    # RESTRICT, not PROTECT: a speaker alone cannot be deleted while it has turns, but deleting
+    # the transcript removes both (PROTECT refused every transcript deletion).
+    speaker = models.ForeignKey(Speaker, on_delete=models.RESTRICT, related_name="turns")
     interpreted = models.BooleanField(default=False, help_text="Spoken through an interpreter.")
     text = models.TextField(blank=True, help_text="Unwrapped text; passage offsets index into it.")
     source_line = models.PositiveIntegerField(null=True, blank=True)

@@ -25,6 +25,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "project": project,
         "transcripts": transcripts,
         "tags": project.tags.all(),
+        "role": project.role_of(request.user),
         # for_user() found the project through this membership, so it exists.
         "can_import": project.memberships.get(user=request.user).can_curate,
     }

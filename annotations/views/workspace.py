@@ -37,8 +37,17 @@ def load_workspace(request: HttpRequest, slug: str, transcript_id: int):
     return membership, transcript
 
 
+BIGINT_MAX = 2**63 - 1
+
+
 def whole_number(value) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
+    # ASCII digits only, and small enough for a bigint column: SQLite raises OverflowError on a
+    # larger id in a query (a 500 from a hand-edited URL), and "１２".isdigit() is True too.
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= BIGINT_MAX else None
 
 
 @dataclass(frozen=True)

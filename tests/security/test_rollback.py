@@ -1,0 +1,54 @@
+"""Import failures roll back completely: a fault half-way through the writes leaves nothing.
+
+The fault is injected where it hurts most: the first half of a bulk insert has gone to the
+database when the error comes, as when a disk fills or a connection drops mid-statement.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.db import DatabaseError
+from django.db.models import QuerySet
+from django.test import Client
+from django.urls import reverse
+
+from transcripts.models import Passage, Speaker, Transcript, Turn
+
+pytestmark = pytest.mark.django_db
+SEED = Path(__file__).resolve().parents[2] / "demo" / "clinton-lavrov-2009-05-07.txt"
+
+
+def fail_half_way(monkeypatch, model, method="bulk_create"):
+    real = getattr(QuerySet, method)
+
+    def half(self, objs, *args, **kwargs):
+        if self.model is not model:
+            return real(self, objs, *args, **kwargs)
+        objs = list(objs)
+        real(self, objs[: len(objs) // 2], *args, **kwargs)
+        raise DatabaseError(f"injected: {model.__name__} {method} failed half-way")
+
+    monkeypatch.setattr(QuerySet, method, half)
+
+
+def source_rows():
+    return [m.objects.count() for m in (Transcript, Speaker, Turn, Passage)]
+
+
+@pytest.mark.parametrize("model", [Passage, Turn, Transcript.projects.through])
+def test_upload_failing_half_way_leaves_nothing(owner, project, monkeypatch, model):
+    client = Client(raise_request_exception=False)
+    client.force_login(owner)
+    url = reverse("annotations:transcript_import", args=[project.slug])
+    text = SEED.read_text()
+    preview = client.post(url, {"text": text})
+    assert preview.status_code == 200
+    before = source_rows()
+
+    fail_half_way(monkeypatch, model)
+    confirm = {"text": text, "content_hash": preview.context["digest"], "action": "confirm"}
+    response = client.post(url, confirm)
+    assert response.status_code == 500  # a fault of ours, logged; not the user's input
+    monkeypatch.undo()
+    assert source_rows() == before
+    assert not project.transcripts.exists()
