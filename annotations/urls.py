@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import annotating, deletion, imports, projects, workspace
+from .views import annotating, deletion, export, imports, projects, workspace
 
 app_name = "annotations"
 urlpatterns = [
@@ -36,4 +36,5 @@ urlpatterns = [
         name="annotation_delete",
     ),
     path("p/<slug:slug>/import/", imports.transcript_import, name="transcript_import"),
+    path("p/<slug:slug>/export/", export.project_export, name="project_export"),
 ]

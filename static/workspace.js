@@ -180,10 +180,15 @@
   }
 
   function submitTag(fields) {
-    for (const [name, value] of Object.entries(fields)) tagForm.elements[name].value = value;
     window.getSelection().removeAllRanges();
     lastSpan = null;
-    tagForm.requestSubmit();
+    // Values travel with the request: one typed while another is on its way waits in the
+    // page's queue (hx-sync on #workspace) and still sends its own passage and tag.
+    htmx.ajax("POST", tagForm.getAttribute("hx-post"), {
+      source: tagForm,
+      values: fields,
+      swap: "none",
+    });
   }
 
   // ---- picking a target ("what does this disagree with?")
@@ -277,7 +282,7 @@
       if (!progress || seenPending <= Number(progress.dataset.seen)) return;
       htmx.ajax("POST", progress.dataset.url, {
         // Not #progress itself: a request queued behind another on it is dropped when the
-        // first one's swap replaces it. The workspace root stays.
+        // first one's swap replaces it. The workspace root stays, and holds the page's queue.
         source: root,
         target: "#progress",
         swap: "outerHTML",

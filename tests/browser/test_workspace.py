@@ -384,3 +384,14 @@ def test_expired_session_goes_to_the_login_page(workspace):
     page.wait_for_url("**/login/**")
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
     assert not Annotation.objects.exists()
+
+
+def test_fast_typing_loses_no_tag(workspace, transcript):
+    page = workspace
+    for _ in range(3):  # faster than the server answers: the requests queue, none is dropped
+        page.keyboard.press("j")
+        page.keyboard.press("c")
+    expect(page.locator("#side-panel .annotation-item")).to_have_count(3)
+    expect(page.locator("#turn-list .chip")).to_have_count(3)
+    tagged = set(Annotation.objects.values_list("passage__position", flat=True))
+    assert tagged == {0, 1, 2}

@@ -1,0 +1,32 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+
+from ..export import FORMATS, filename, select
+from ..forms import ExportForm
+from ..models import Annotation, Project
+
+
+@login_required
+def project_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The export form; submitted (a GET, so a download link can be shared) it streams the file."""
+    project = get_object_or_404(Project.objects.for_user(request.user), slug=slug)
+    membership = project.memberships.get(user=request.user)
+    form = ExportForm(request.GET if "format" in request.GET else None, membership=membership)
+    if form.is_valid():
+        fmt = form.cleaned_data["format"]
+        dataset = select(project, form.selection(), membership)
+        chunks = dataset.chunks(fmt, excel=form.cleaned_data["excel"])
+        response = StreamingHttpResponse(chunks, content_type=FORMATS[fmt][1])
+        response["Content-Disposition"] = f'attachment; filename="{filename(project.slug, fmt)}"'
+        return response
+    context = {
+        "project": project,
+        "form": form,
+        "visible": Annotation.objects.visible_to(membership).count(),
+        "blind_annotator": not membership.sees_all_annotations(),
+    }
+    return TemplateResponse(
+        request, "annotations/project_export.html", context, status=400 if form.errors else 200
+    )
