@@ -2,17 +2,23 @@
 
 The fault is injected where it hurts most: the first half of a bulk insert has gone to the
 database when the error comes, as when a disk fills or a connection drops mid-statement.
+Exports only read: a failing export has nothing to roll back (the export's own tests cover its
+streams).
 """
 
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 
+from annotations.models import Annotation, Tag
 from transcripts.models import Passage, Speaker, Transcript, Turn
+
+from ..factories import AnnotationFactory, ProjectFactory, TranscriptWithTurnsFactory
 
 pytestmark = pytest.mark.django_db
 SEED = Path(__file__).resolve().parents[2] / "demo" / "clinton-lavrov-2009-05-07.txt"
@@ -52,3 +58,29 @@ def test_upload_failing_half_way_leaves_nothing(owner, project, monkeypatch, mod
     monkeypatch.undo()
     assert source_rows() == before
     assert not project.transcripts.exists()
+
+
+def test_annotation_import_failing_half_way_leaves_nothing(
+    project, transcript, annotator, tmp_path, monkeypatch
+):
+    tag = project.tags.first()
+    for passage in transcript.passages.speech():
+        AnnotationFactory(passage=passage, tag=tag, annotator=annotator, note="from the file")
+    path = tmp_path / "export.csv"
+    call_command("export_annotations", "--project", project.slug, "--output", str(path))
+
+    fresh = ProjectFactory()
+    fresh.transcripts.add(
+        TranscriptWithTurnsFactory(original_text=transcript.original_text, title=transcript.title)
+    )
+    Tag.objects.filter(project=fresh).delete()  # so the import must create tags too
+    before = (Annotation.objects.count(), Tag.objects.count())
+    for method in ["bulk_create", "bulk_update"]:
+        fail_half_way(monkeypatch, Annotation, method)
+        with pytest.raises(DatabaseError, match="half-way"):
+            call_command("import_annotations", str(path), "--project", fresh.slug, "--create-tags")
+        monkeypatch.undo()
+        assert (Annotation.objects.count(), Tag.objects.count()) == before
+    # Without the fault the same file imports: the test above was not vacuous.
+    call_command("import_annotations", str(path), "--project", fresh.slug, "--create-tags")
+    assert Annotation.objects.in_project(fresh).count() == transcript.passages.speech().count()
