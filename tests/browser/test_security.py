@@ -30,6 +30,9 @@ def test_pages_run_under_the_csp(page, log_in, owner, project, transcript, csp_v
     ]:
         page.goto(url)
         assert page.evaluate("typeof htmx") == "object", url  # the nonce let htmx load
+    page.goto("/p/no-such-project/")
+    assert page.get_by_role("heading", name="Not found").is_visible()
+    screenshot(page, "not-found")
     assert csp_violations == []
 
 
@@ -52,6 +55,7 @@ def test_owner_deletes_a_transcript_after_seeing_what_goes(
         AnnotationFactory(passage=passage, tag=tag, annotator=annotator)
     log_in(owner)
     page.goto(project.get_absolute_url())
+    screenshot(page, "project-detail-owner")
     page.get_by_role("link", name=f"Delete “{transcript.title}”…").click()
     page.get_by_role("heading", name="Delete the transcript").wait_for()
     assert page.get_by_text("by 1 annotator").is_visible()
