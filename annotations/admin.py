@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import NestedObjects
 from django.db import router
@@ -9,7 +10,15 @@ from transcripts.models import Passage, Speaker, Transcript, Turn
 
 from .deletion import annotations_held_by, delete_with_annotations
 from .export import FORMATS, Dataset
-from .models import Annotation, AnnotationEvent, Membership, Progress, Project, Tag
+from .models import (
+    Annotation,
+    AnnotationEvent,
+    Membership,
+    Progress,
+    Project,
+    StaleAnnotation,
+    Tag,
+)
 
 
 class DeletesAnnotationsDeliberately:
@@ -81,15 +90,76 @@ class TagAdmin(admin.ModelAdmin):
     list_select_related = ["project"]
 
 
+class AnnotationAdminForm(forms.ModelForm):
+    """Carries the version the curator saw, so the admin cannot overwrite a newer save."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "passage",
+            "tag",
+            "annotator",
+            "start",
+            "end",
+            "quote",
+            "target",
+            "target_passage",
+            "note",
+            "attributes",
+            "status",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk:
+            current = Annotation.objects.filter(pk=self.instance.pk).values("version").first()
+            if current and current["version"] != data.get("seen_version"):
+                raise forms.ValidationError(
+                    f"Someone changed this annotation while you were editing it (now version "
+                    f"{current['version']}). Reload the page to see their change, then edit again."
+                )
+        return data
+
+
 @admin.register(Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "tag", "annotator", "status", "updated_at"]
-    list_filter = ["status", "tag__project", "tag"]
-    list_select_related = ["tag", "annotator"]
+    form = AnnotationAdminForm
+    list_display = ["__str__", "tag", "annotator", "status", "reviewed_by", "updated_at"]
+    list_filter = ["status", "tag__project", "tag", "annotator"]
+    list_select_related = ["tag", "annotator", "reviewed_by"]
     search_fields = ["quote", "note"]
     raw_id_fields = ["passage", "target", "target_passage"]
-    readonly_fields = ["created_at", "updated_at", "version"]
-    actions = ["export_selected_csv"]
+    readonly_fields = ["created_at", "updated_at", "version", "reviewed_by", "reviewed_at"]
+    actions = ["accept_selected", "reject_selected", "export_selected_csv"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        fields = [name for name in form.changed_data if name != "seen_version"]
+        if not fields:
+            return None
+        try:  # the form checked the version; this closes the gap between check and write
+            obj.save_if_version(form.cleaned_data["seen_version"], update_fields=fields)
+        except StaleAnnotation as stale:
+            messages.error(request, f"Not saved: {stale}")
+        return None
+
+    @admin.action(description="Accept selected annotations (gold)", permissions=["change"])
+    def accept_selected(self, request, queryset):
+        count = queryset.accept(by=request.user)
+        self.message_user(request, f"Accepted {count} annotation{'s' * (count != 1)}.")
+
+    @admin.action(description="Reject selected annotations", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        count = queryset.reject(by=request.user)
+        self.message_user(request, f"Rejected {count} annotation{'s' * (count != 1)}.")
 
     @admin.action(description="Export selected to CSV", permissions=["view"])
     def export_selected_csv(self, request, queryset):

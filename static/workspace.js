@@ -168,6 +168,7 @@
       end: span ? span.end : "",
       target: "",
       target_passage: "",
+      clipped: span && span.clipped ? "1" : "",
     };
     select(passageEl(passageId), { scroll: false });
     if (!button.hasAttribute("data-needs-target")) {

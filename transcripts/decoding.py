@@ -124,10 +124,16 @@ _JSON_START = re.compile(r"[\[{]\s*[\[{\"\]}]")
 _SRT_START = re.compile(r"\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
 
 
+# A brat standoff line: "T1<TAB>Claim 120 178<TAB>text". Annotations, not a transcript.
+_BRAT_LINE = re.compile(r"T\d+\t\S+ \d+ \d+")
+
+
 def detect_format(text: str, filename: str = "") -> str:
-    """One of FORMATS, or "tei"/"pybytes" for shapes we recognise in order to refuse or unwrap."""
+    """One of FORMATS, or "tei"/"pybytes"/"brat" for shapes we recognise to refuse or unwrap."""
     head = text.lstrip("\ufeff \t\r\n")[:2000]
     lowered = head.lower()
+    if filename.lower().endswith(".ann") or _BRAT_LINE.match(head):
+        return "brat"
     if head.startswith("WEBVTT"):
         return "vtt"
     if _SRT_START.match(head):

@@ -102,6 +102,13 @@ def parse_transcript(
     if not text.strip():
         raise ParseError("the file is empty")
     detected = detect_format(text, filename) if format == "auto" else format
+    if detected == "brat":
+        raise ParseError(
+            "this is a brat standoff annotation file (.ann), not a transcript: import the .txt "
+            "beside it as the transcript, then bring the annotations in with "
+            "`manage.py import_annotations FILE.ann --project SLUG`",
+            line=1,
+        )
     if detected == "tei":
         raise ParseError(
             "TEI XML is not supported yet; export the transcript as plain text or HTML", line=1

@@ -83,6 +83,11 @@ def back_to(transcript, membership, annotation=None):
     return redirect("annotations:workspace", membership.project.slug, transcript.pk)
 
 
+CLIPPED_NOTE = (
+    "Your selection ran into the next passage: it was clipped to the passage where it starts."
+)
+
+
 @require_POST
 @login_required
 def annotation_create(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
@@ -94,6 +99,9 @@ def annotation_create(request: HttpRequest, slug: str, transcript_id: int) -> Ht
     annotation = editing.create_annotation(
         membership=membership, transcript=transcript, fields=form.annotation_fields()
     )
+    if request.POST.get("clipped"):
+        # Said by the server, so the note survives the swap of the page's messages.
+        messages.warning(request, CLIPPED_NOTE)
     if not request.htmx:
         messages.success(request, f"Tagged as {annotation.tag.name}.")
         return back_to(transcript, membership)

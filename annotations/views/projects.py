@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,8 +18,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.for_user(request.user), slug=slug)
+    mine = Q(
+        passages__annotations__annotator=request.user,
+        passages__annotations__tag__project=project,
+    )
     transcripts = project.transcripts.annotate(
-        turn_count=Count("turns", distinct=True), speaker_count=Count("speakers", distinct=True)
+        turn_count=Count("turns", distinct=True),
+        speaker_count=Count("speakers", distinct=True),
+        my_annotation_count=Count("passages__annotations", filter=mine, distinct=True),
     )
     context = {
         "project": project,

@@ -77,6 +77,17 @@ def test_annotator_tags_a_span(client, project, transcript, annotator, create_ur
     assert (annotation.start, annotation.end, annotation.quote) == (6, 21, "making progress")
 
 
+def test_clipped_selection_is_noted_in_the_swapped_messages(
+    client, project, transcript, annotator, create_url
+):
+    p = passage(transcript, 0)
+    client.force_login(annotator)
+    data = {"tag": tag(project, "c").pk, "passage": p.pk, "start": "6", "end": "21", "clipped": "1"}
+    response = client.post(create_url, data, headers=HTMX)
+    assert response.status_code == 200
+    assert "clipped to the passage where it starts" in messages_of(response)
+
+
 def test_without_htmx_create_redirects_back(client, project, transcript, annotator, create_url):
     client.force_login(annotator)
     response = client.post(

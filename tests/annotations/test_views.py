@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from ..conftest import HTMX
-from ..factories import TranscriptWithTurnsFactory
+from ..factories import AnnotationFactory, TranscriptWithTurnsFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,25 @@ def test_pages_load_htmx_without_a_cdn(client, annotator):
     response = client.get(reverse("annotations:project_list"), headers=HTMX)
     assert "htmx" in response.text
     assert "unpkg.com" not in response.text and "cdn" not in response.text.lower()
+
+
+def test_project_detail_counts_my_annotations_per_transcript(
+    client, annotator, curator, project, transcript
+):
+    passage = transcript.passages.first()
+    claim = project.tags.get(shortcut="c")
+    AnnotationFactory.create_batch(2, passage=passage, tag=claim, annotator=annotator)
+    AnnotationFactory(passage=passage, tag=claim, annotator=curator)
+    AnnotationFactory(passage=passage, annotator=annotator)  # a tag of another project
+    client.force_login(annotator)
+    response = client.get(project.get_absolute_url())
+    assert [t.my_annotation_count for t in response.context["transcripts"]] == [2]
+
+
+def test_only_owners_see_the_delete_links(client, owner, annotator, project, transcript):
+    client.force_login(annotator)
+    assert "Delete this project" not in client.get(project.get_absolute_url()).text
+    client.force_login(owner)
+    page = client.get(project.get_absolute_url()).text
+    assert "Delete this project" in page
+    assert reverse("annotations:transcript_delete", args=[project.slug, transcript.pk]) in page

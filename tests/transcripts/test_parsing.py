@@ -210,6 +210,10 @@ def test_decode_keeps_line_ends_so_offsets_match_the_file():
             b'<?xml version="1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><text/></TEI>',
             "TEI XML",
         ),
+        (
+            b"T1\tClaim 0 24\tWe disagree on Georgia.\nT2\tPremise 30 41\tbecause so\n",
+            "brat standoff annotation file",
+        ),
     ],
 )
 def test_bad_input_raises_a_one_line_parse_error(data, message):
@@ -217,6 +221,11 @@ def test_bad_input_raises_a_one_line_parse_error(data, message):
         parse_transcript(data, filename="upload.csv" if b"speaker," in data else "")
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_brat_ann_file_is_refused_by_its_name_too():
+    with pytest.raises(ParseError, match="import_annotations"):
+        parse_transcript(b"CLINTON: not really a transcript\n", filename="debate.ann")
 
 
 def test_parse_error_carries_the_line():
