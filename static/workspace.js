@@ -465,6 +465,14 @@
     }
   });
 
+  // A refusal is an answer, not a crash: the server marks it (Parley-Refusal header) and its
+  // messages are swapped like any other answer. Under DEBUG, django-htmx's helper replaces the
+  // whole document with any 400/403/404 body (its listener is on document); stopping the event
+  // at <body> keeps that helper for real errors and the workspace for refusals.
+  document.body.addEventListener("htmx:beforeOnLoad", (event) => {
+    if (event.detail.xhr.getResponseHeader("Parley-Refusal")) event.stopPropagation();
+  });
+
   // A refusal without a message of its own (a 404, a lost session) still says something.
   document.body.addEventListener("htmx:responseError", (event) => {
     if (event.detail.xhr.responseText.includes('id="messages"')) return;

@@ -54,7 +54,9 @@ def refuse(request, membership, transcript, reasons, *, status=400, annotation=N
         messages.error(request, reason)
     if not request.htmx:
         return back_to(transcript, membership, annotation)
-    return changes(request, membership, transcript, [], status=status, **extra)
+    response = changes(request, membership, transcript, [], status=status, **extra)
+    response["Parley-Refusal"] = "1"  # workspace.js: swap it, never treat it as a crash
+    return response
 
 
 def load_annotation(request, slug: str, annotation_id: int) -> tuple[Membership, Annotation]:

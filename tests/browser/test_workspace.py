@@ -395,3 +395,36 @@ def test_fast_typing_loses_no_tag(workspace, transcript):
     expect(page.locator("#turn-list .chip")).to_have_count(3)
     tagged = set(Annotation.objects.values_list("passage__position", flat=True))
     assert tagged == {0, 1, 2}
+
+
+@pytest.fixture
+def debug_workspace(settings, page, log_in, annotator, project, transcript):
+    """The workspace as `make run` serves it: DEBUG on, so django-htmx's debug helper is loaded."""
+    settings.DEBUG = True
+    log_in(annotator)
+    page.goto(reverse("annotations:workspace", args=[project.slug, transcript.pk]))
+    page.wait_for_selector("#turn-list [data-passage-id]")
+    expect(page.locator("script[src*='django-htmx.js']")).to_have_count(1)
+    return page
+
+
+def test_refused_save_after_a_tag_change_keeps_the_workspace(debug_workspace, transcript):
+    """Claim → Disagreement without a target: a 400 that says why, the page left whole.
+
+    Under DEBUG, django-htmx's helper used to replace the document with the 400's fragments.
+    """
+    page = debug_workspace
+    first = passage(transcript, 0)
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    expect(chips(page, first)).to_have_count(1)
+    chips(page, first).first.click()
+    expect(page.locator("#details-form")).to_be_visible()
+    page.locator("#details-tag").select_option(label="D · Disagreement")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#messages")).to_contain_text("needs a target")
+    expect(page.locator("#turn-list")).to_be_visible()
+    expect(page.locator(".toolbar")).to_be_visible()
+    expect(page.locator("#details-form")).to_have_count(1)
+    assert Annotation.objects.get().tag.name == "Claim"
+    screenshot(page, "workspace-refused-tag-change")
