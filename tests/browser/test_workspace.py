@@ -543,13 +543,16 @@ def test_enter_cycles_through_a_passages_annotations(workspace, transcript):
     claim, commitment = Annotation.objects.order_by("pk")
     page.keyboard.press("Enter")
     expect(page.locator("#details")).to_have_attribute("data-annotation-id", str(claim.pk))
+    expect(page.locator("#details-tag")).to_be_focused()  # the panel is settled
     page.keyboard.press("Escape")  # out of the form, back to the passage
     page.keyboard.press("Enter")
     expect(page.locator("#details")).to_have_attribute("data-annotation-id", str(commitment.pk))
     expect(page.locator("#messages")).to_contain_text("Annotation 2 of 2 here")
+    expect(page.locator("#details-tag")).to_be_focused()  # the panel is settled
     page.keyboard.press("Escape")
     page.keyboard.press("Enter")  # and round again
     expect(page.locator("#details")).to_have_attribute("data-annotation-id", str(claim.pk))
+    expect(page.locator("#details-tag")).to_be_focused()  # the panel is settled
     page.keyboard.press("Escape")
     page.keyboard.press("?")
     expect(page.locator("#help")).to_contain_text("press again for its next annotation")
