@@ -408,16 +408,22 @@ def debug_workspace(settings, page, log_in, annotator, project, transcript):
     return page
 
 
+def claim_the_first_passage(page, transcript):
+    """Select the first passage with j and tag it as a Claim; return the passage."""
+    first = passage(transcript, 0)
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    expect(chips(page, first)).to_have_count(1)
+    return first
+
+
 def test_refused_save_after_a_tag_change_keeps_the_workspace(debug_workspace, transcript):
     """Claim → Disagreement without a target: a 400 that says why, the page left whole.
 
     Under DEBUG, django-htmx's helper used to replace the document with the 400's fragments.
     """
     page = debug_workspace
-    first = passage(transcript, 0)
-    page.keyboard.press("j")
-    page.keyboard.press("c")
-    expect(chips(page, first)).to_have_count(1)
+    first = claim_the_first_passage(page, transcript)
     chips(page, first).first.click()
     expect(page.locator("#details-form")).to_be_visible()
     page.locator("#details-tag").select_option(label="D · Disagreement")
@@ -453,10 +459,7 @@ def test_phone_layout_fits_and_keeps_the_text_in_view(workspace, transcript):
 
 def test_annotations_panel_is_reachable_on_a_narrow_screen(workspace, transcript):
     page = workspace
-    first = passage(transcript, 0)
-    page.keyboard.press("j")
-    page.keyboard.press("c")
-    expect(chips(page, first)).to_have_count(1)
+    claim_the_first_passage(page, transcript)
     page.set_viewport_size({"width": 800, "height": 1000})
     toggle = page.get_by_role("button", name=re.compile("Annotations"))
     expect(toggle).to_be_visible()
@@ -495,10 +498,7 @@ def test_passing_notes_clear_but_errors_stay(workspace, transcript):
 
 def test_save_says_saved_and_a_conflict_keeps_my_version(workspace, transcript):
     page = workspace
-    first = passage(transcript, 0)
-    page.keyboard.press("j")
-    page.keyboard.press("c")
-    expect(chips(page, first)).to_have_count(1)
+    claim_the_first_passage(page, transcript)
     page.keyboard.press("Enter")
     page.get_by_label("Note").fill("First thoughts")
     page.get_by_role("button", name="Save").click()
@@ -518,10 +518,7 @@ def test_save_says_saved_and_a_conflict_keeps_my_version(workspace, transcript):
 
 def test_tag_change_shows_saved_and_pending(workspace, transcript):
     page = workspace
-    first = passage(transcript, 0)
-    page.keyboard.press("j")
-    page.keyboard.press("c")
-    expect(chips(page, first)).to_have_count(1)
+    claim_the_first_passage(page, transcript)
     page.keyboard.press("Enter")
     expect(page.locator("#details-tag")).to_be_focused()  # htmx has processed the panel
     page.locator("#details-tag").select_option(label="M · Commitment")
@@ -560,10 +557,7 @@ def test_enter_cycles_through_a_passages_annotations(workspace, transcript):
 
 def test_annotator_sees_that_saving_reviewed_work_sends_it_back(workspace, transcript, curator):
     page = workspace
-    first = passage(transcript, 0)
-    page.keyboard.press("j")
-    page.keyboard.press("c")
-    expect(chips(page, first)).to_have_count(1)
+    claim_the_first_passage(page, transcript)
     Annotation.objects.all().accept(by=curator)
     page.keyboard.press("Enter")
     expect(page.locator("#details")).to_contain_text("Accepted")
