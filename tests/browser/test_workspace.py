@@ -1,6 +1,7 @@
 """The annotation workspace in Chromium: keyboard and mouse tagging, targets, undo, details."""
 
 import re
+import time
 
 import pytest
 from django.urls import reverse
@@ -567,3 +568,21 @@ def test_annotator_sees_that_saving_reviewed_work_sends_it_back(workspace, trans
     expect(page.locator("#messages")).to_contain_text("back for review")
     expect(page.locator("#details")).to_contain_text("Submitted")
     assert Annotation.objects.get().status == "submitted"
+
+
+def test_save_clicked_while_a_tag_preview_loads_is_not_lost(workspace, transcript):
+    page = workspace
+    first = claim_the_first_passage(page, transcript)
+    chips(page, first).first.click()
+    expect(page.locator("#details-form")).to_be_visible()
+
+    def slow_preview(route):
+        if "tag=" in route.request.url:
+            time.sleep(0.8)  # a slow network: the user clicks Save before the preview is back
+        route.continue_()
+
+    page.route("**/a/**", slow_preview)
+    page.locator("#details-tag").select_option(label="D · Disagreement")
+    expect(page.get_by_role("button", name="Save")).to_be_disabled()
+    page.get_by_role("button", name="Save").click()  # waits until the new form is there
+    expect(page.locator("#messages")).to_contain_text("needs a target")
