@@ -69,6 +69,7 @@ def update_annotation(
     before = snapshot(annotation)
     for field, value in changes.items():
         setattr(annotation, field, value)
+    annotation.edited_by(membership)
     annotation.version += 1
     annotation.save()
     record(

@@ -344,6 +344,19 @@ class Annotation(models.Model):
         self.version += 1
         self.save(update_fields=["status", "version", "updated_at"])
 
+    def edited_by(self, membership: Membership) -> bool:
+        """Note an edit by `membership`: an annotator's edit of reviewed work goes back to review.
+
+        A curator accepted (or rejected) what they saw; if the annotator changes it afterwards the
+        gold layer must not change unnoticed, so the annotation is submitted again. Curators and
+        owners edit as reviewers and keep the status. Returns True if the status went back.
+        """
+        reviewed = self.status in (self.Status.ACCEPTED, self.Status.REJECTED)
+        if not reviewed or membership.can_curate:
+            return False
+        self.status = self.Status.SUBMITTED
+        return True
+
     def save_if_version(self, expected_version: int, *, update_fields: list[str]) -> None:
         """Save `update_fields` only if nobody saved since `expected_version` was read.
 

@@ -241,11 +241,19 @@
       note("Select a passage first: click it, or press j.", "warning");
       return;
     }
-    const chip = passage.querySelector(".chip:not(.theirs)") || passage.querySelector(".chip");
-    if (!chip) {
+    const chips = Array.from(passage.querySelectorAll(".chip"));
+    if (!chips.length) {
       note("Nothing tagged here yet: press a tag's letter.", "warning");
       return;
     }
+    // Enter again opens the passage's next annotation (mine first the first time).
+    const open = document.getElementById("details").dataset.annotationId;
+    const index = chips.findIndex((c) => c.dataset.annotationId === open);
+    const chip =
+      index === -1
+        ? passage.querySelector(".chip:not(.theirs)") || chips[0]
+        : chips[(index + 1) % chips.length];
+    if (chips.length > 1) note(`Annotation ${chips.indexOf(chip) + 1} of ${chips.length} here: Enter for the next.`);
     focusDetails = true;
     // Not chip.click(): a chip swapped in a moment ago may not be processed by htmx yet.
     htmx.ajax("GET", chip.getAttribute("href"), {
@@ -263,6 +271,17 @@
       target: "#details",
       swap: "outerHTML",
     });
+  }
+
+  // ---- the annotation list as a drawer on narrow screens (its state lives on the root,
+  // which no swap replaces; the button says whether it is open)
+
+  const panelToggle = root.querySelector("[data-action=toggle-panel]");
+  const panelIsDrawer = () => getComputedStyle(panelToggle).display !== "none";
+
+  function togglePanel(open = !root.classList.contains("panel-open")) {
+    root.classList.toggle("panel-open", open);
+    panelToggle.setAttribute("aria-expanded", String(open));
   }
 
   // ---- progress: how far the user has read (debounced; the server keeps the maximum)
@@ -294,12 +313,32 @@
 
   // ---- messages written by this module (the server's arrive through #messages too)
 
+  // A hint from this module is about the moment: it fades after a while and goes at the next
+  // key or click. The server's messages (refusals, "Deleted. Press u to undo.") stay until the
+  // next answer replaces them, except an error, which stays until the next answer.
+  const NOTE_MS = 5000;
+  let noteTimer = null;
+
   function note(text, level = "info") {
     const box = document.getElementById("messages");
     const message = document.createElement("p");
     message.className = `message ${level}`;
     message.textContent = text;
     box.replaceChildren(message);
+    if (level === "error") return; // a failure stays until something replaces it
+    message.dataset.client = "";
+    clearTimeout(noteTimer);
+    noteTimer = setTimeout(clearNotes, NOTE_MS);
+  }
+
+  function clearNotes() {
+    for (const old of document.querySelectorAll("#messages [data-client]")) old.remove();
+  }
+
+  // Also the server's own passing notes (success, info, warning) once the user moves on.
+  function clearPassingMessages() {
+    clearNotes();
+    for (const old of document.querySelectorAll("#messages .message:not(.error)")) old.remove();
   }
 
   // ---- links between a disagreement and its target: hovering one end lights up the other
@@ -350,10 +389,12 @@
   );
 
   root.addEventListener("click", (event) => {
+    clearPassingMessages(); // the user moved on
     const action = event.target.closest("[data-action]");
     if (action) {
       const name = action.dataset.action;
       if (name === "help") help.showModal();
+      if (name === "toggle-panel") togglePanel();
       if (name === "pick-target") startPicking(editTarget);
       if (name === "clear-target") editTarget({ annotation: "", passage: "" });
       if (name !== "close-details") return; // close-details is a real htmx link
@@ -367,6 +408,7 @@
     const goto = event.target.closest("[data-goto]");
     if (goto) {
       event.preventDefault();
+      if (goto.closest(".side-panel") && panelIsDrawer()) togglePanel(false);
       goTo(goto.dataset.goto, goto.closest(".side-panel") && goto.dataset.annotationId);
       return;
     }
@@ -398,6 +440,7 @@
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
     if (help.open) return; // the dialog handles its own Esc
     const typing = event.target.closest?.("input, textarea, select, [contenteditable]");
+    if (!typing && event.key !== "?") clearPassingMessages(); // the user moved on
     if (event.key === "Escape") {
       if (picking) {
         stopPicking();
@@ -405,6 +448,8 @@
       } else if (typing) {
         event.target.blur();
         current()?.focus({ preventScroll: true });
+      } else if (root.classList.contains("panel-open") && panelIsDrawer()) {
+        togglePanel(false);
       } else if (document.querySelector("#details [data-action=close-details]")) {
         closeDetails();
         current()?.focus({ preventScroll: true });
@@ -454,7 +499,17 @@
       document.querySelector("#details select, #details input:not([type=hidden])")?.focus();
     }
   });
-  document.body.addEventListener("htmx:oobAfterSwap", restore);
+  document.body.addEventListener("htmx:oobAfterSwap", (event) => {
+    restore();
+    // "Saved." is a confirmation, not news: it goes by itself.
+    if (event.target.id === "messages") {
+      for (const done of event.target.querySelectorAll(".message.success")) {
+        done.dataset.client = "";
+      }
+      clearTimeout(noteTimer);
+      noteTimer = setTimeout(clearNotes, NOTE_MS);
+    }
+  });
 
   // An expired session answers with the login page (after a redirect): go there, whole.
   document.body.addEventListener("htmx:beforeSwap", (event) => {
@@ -463,6 +518,14 @@
       event.detail.shouldSwap = false;
       window.location.assign(landed);
     }
+  });
+
+  // A refusal is an answer, not a crash: the server marks it (Parley-Refusal header) and its
+  // messages are swapped like any other answer. Under DEBUG, django-htmx's helper replaces the
+  // whole document with any 400/403/404 body (its listener is on document); stopping the event
+  // at <body> keeps that helper for real errors and the workspace for refusals.
+  document.body.addEventListener("htmx:beforeOnLoad", (event) => {
+    if (event.detail.xhr.getResponseHeader("Parley-Refusal")) event.stopPropagation();
   });
 
   // A refusal without a message of its own (a 404, a lost session) still says something.

@@ -54,7 +54,9 @@ def refuse(request, membership, transcript, reasons, *, status=400, annotation=N
         messages.error(request, reason)
     if not request.htmx:
         return back_to(transcript, membership, annotation)
-    return changes(request, membership, transcript, [], status=status, **extra)
+    response = changes(request, membership, transcript, [], status=status, **extra)
+    response["Parley-Refusal"] = "1"  # workspace.js: swap it, never treat it as a crash
+    return response
 
 
 def load_annotation(request, slug: str, annotation_id: int) -> tuple[Membership, Annotation]:
@@ -133,6 +135,10 @@ def details_context(membership, annotation, form=None, *, data=None, tag=None, *
     return {
         "selected": annotation,
         "can_edit": can_edit(membership, annotation),
+        # Said before saving: an annotator's edit sends reviewed work back (Annotation.edited_by).
+        "back_to_review": can_edit(membership, annotation)
+        and not membership.can_curate
+        and annotation.status in {Annotation.Status.ACCEPTED, Annotation.Status.REJECTED},
         "form": form,
         "detail_tag": tag,
         "detail_note": note,
@@ -192,11 +198,20 @@ def annotation_update(request, membership: Membership, annotation: Annotation) -
             f"{current.version}, you edited version {version}). "
             "The current version is shown; make your change again."
         )
-        return refused([reason], status=409, **details_context(membership, current, stale=True))
-    if not request.htmx:
-        messages.success(request, "Saved.")
-        return back_to(transcript, membership, annotation)
+        # What they typed stays on screen beside the current version, to re-apply by hand.
+        yours = details_context(
+            membership, annotation, data=request.POST, tag=form.cleaned_data["tag"]
+        )
+        extra = details_context(membership, current, stale=True, yours=yours)
+        return refused([reason], status=409, **extra)
+    was = annotation.status
     annotation = load_annotation(request, membership.project.slug, annotation.pk)[1]
+    if annotation.status != was:
+        messages.warning(request, "Saved. A curator had reviewed it: it is back for review.")
+    else:
+        messages.success(request, "Saved.")
+    if not request.htmx:
+        return back_to(transcript, membership, annotation)
     touched = before | {annotation.target_passage_id}
     extra = details_context(membership, annotation)
     return changes(request, membership, transcript, touched, **extra)

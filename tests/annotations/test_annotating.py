@@ -470,3 +470,73 @@ def test_undo_permissions(client, outsider, undo_url):
     assert client.post(undo_url).url.startswith(reverse("login"))
     client.force_login(outsider)
     assert client.post(undo_url).status_code == 404
+
+
+# ---- feedback in the details panel
+
+
+def test_htmx_save_says_saved(client, annotator, claim):
+    client.force_login(annotator)
+    data = {"version": 1, "tag": claim.tag_id, "note": "n"}
+    response = client.post(detail_url(claim), data, headers=HTMX)
+    assert response.status_code == 200 and "Saved." in messages_of(response)
+
+
+def test_stale_save_keeps_what_the_user_typed(client, project, annotator, claim):
+    Annotation.objects.filter(pk=claim.pk).update(note="curator's", version=2)
+    client.force_login(annotator)
+    data = {"version": 1, "tag": claim.tag_id, "attr-type": "policy", "note": "my careful note"}
+    response = client.post(detail_url(claim), data, headers=HTMX)
+    assert response.status_code == 409
+    yours = response.text.split('class="yours"', 1)[1].split("</div>", 1)[0]
+    assert "Your version (not saved)" in yours
+    assert "my careful note" in yours and "policy" in yours
+    assert ">curator&#x27;s</textarea>" in response.text  # the form edits the current version
+    claim.refresh_from_db()
+    assert claim.note == "curator's"
+
+
+def test_tag_preview_says_which_tag_is_saved_and_which_pending(client, project, annotator, claim):
+    client.force_login(annotator)
+    fragment = client.get(detail_url(claim), {"tag": tag(project, "d").pk}, headers=HTMX).text
+    assert 'Claim <span class="saved-label">(saved)</span>' in fragment
+    assert "Changing to" in fragment and "Disagreement</strong>: not saved yet" in fragment
+    unchanged = client.get(detail_url(claim), headers=HTMX).text
+    assert "not saved yet" not in unchanged and "(saved)" not in unchanged
+
+
+@pytest.mark.parametrize("status", ["accepted", "rejected"])
+def test_annotator_edit_of_reviewed_work_goes_back_to_review(client, annotator, claim, status):
+    Annotation.objects.filter(pk=claim.pk).update(status=status)
+    client.force_login(annotator)
+    panel = client.get(detail_url(claim), headers=HTMX).text
+    assert "saving a change sends it back for review" in panel
+    data = {"version": 1, "tag": claim.tag_id, "note": "changed after review"}
+    response = client.post(detail_url(claim), data, headers=HTMX)
+    assert response.status_code == 200
+    assert "it is back for review" in messages_of(response)
+    assert 'status-submitted">Submitted' in response.text
+    claim.refresh_from_db()
+    assert (claim.status, claim.note) == ("submitted", "changed after review")
+    assert AnnotationEvent.objects.get(action="update").before["status"] == status
+
+
+def test_curator_edit_keeps_the_review(client, curator, claim):
+    Annotation.objects.filter(pk=claim.pk).update(status="accepted")
+    client.force_login(curator)
+    assert "back for review" not in client.get(detail_url(claim), headers=HTMX).text
+    data = {"version": 1, "tag": claim.tag_id, "note": "curated"}
+    response = client.post(detail_url(claim), data, headers=HTMX)
+    assert response.status_code == 200 and "Saved." in messages_of(response)
+    claim.refresh_from_db()
+    assert claim.status == "accepted"
+
+
+def test_refusals_are_marked_for_the_client(client, project, annotator, claim):
+    client.force_login(annotator)
+    response = client.post(
+        detail_url(claim), {"version": 1, "tag": tag(project, "d").pk}, headers=HTMX
+    )
+    assert response.status_code == 400 and response["Parley-Refusal"] == "1"
+    ok = client.post(detail_url(claim), {"version": 1, "tag": claim.tag_id}, headers=HTMX)
+    assert ok.status_code == 200 and "Parley-Refusal" not in ok

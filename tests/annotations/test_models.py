@@ -88,3 +88,28 @@ def test_tag_clean_attributes_checks_choices():
     cleaned, errors = tag.clean_attributes({"strength": "maybe", "actor": " Russia ", "bogus": "1"})
     assert cleaned == {"actor": "Russia"}
     assert "strength" in errors
+
+
+@pytest.mark.parametrize("status", ["accepted", "rejected"])
+def test_annotators_edit_of_reviewed_work_goes_back_to_review(project, annotator, status):
+    annotation = AnnotationFactory(tag=project.tags.get(shortcut="c"), status=status)
+    membership = Membership.objects.get(user=annotator, project=project)
+    assert annotation.edited_by(membership) is True
+    assert annotation.status == Annotation.Status.SUBMITTED
+
+
+@pytest.mark.parametrize("persona", ["curator", "owner"])
+def test_curators_edit_keeps_the_review(request, project, persona):
+    annotation = AnnotationFactory(tag=project.tags.get(shortcut="c"), status="accepted")
+    user = request.getfixturevalue(persona)
+    membership = Membership.objects.get(user=user, project=project)
+    assert annotation.edited_by(membership) is False
+    assert annotation.status == Annotation.Status.ACCEPTED
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted"])
+def test_unreviewed_work_keeps_its_status(project, annotator, status):
+    annotation = AnnotationFactory(tag=project.tags.get(shortcut="c"), status=status)
+    membership = Membership.objects.get(user=annotator, project=project)
+    assert annotation.edited_by(membership) is False
+    assert annotation.status == status

@@ -1,6 +1,7 @@
 """The annotation workspace in Chromium: keyboard and mouse tagging, targets, undo, details."""
 
 import re
+import time
 
 import pytest
 from django.urls import reverse
@@ -395,3 +396,193 @@ def test_fast_typing_loses_no_tag(workspace, transcript):
     expect(page.locator("#turn-list .chip")).to_have_count(3)
     tagged = set(Annotation.objects.values_list("passage__position", flat=True))
     assert tagged == {0, 1, 2}
+
+
+@pytest.fixture
+def debug_workspace(settings, page, log_in, annotator, project, transcript):
+    """The workspace as `make run` serves it: DEBUG on, so django-htmx's debug helper is loaded."""
+    settings.DEBUG = True
+    log_in(annotator)
+    page.goto(reverse("annotations:workspace", args=[project.slug, transcript.pk]))
+    page.wait_for_selector("#turn-list [data-passage-id]")
+    expect(page.locator("script[src*='django-htmx.js']")).to_have_count(1)
+    return page
+
+
+def claim_the_first_passage(page, transcript):
+    """Select the first passage with j and tag it as a Claim; return the passage."""
+    first = passage(transcript, 0)
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    expect(chips(page, first)).to_have_count(1)
+    return first
+
+
+def test_refused_save_after_a_tag_change_keeps_the_workspace(debug_workspace, transcript):
+    """Claim → Disagreement without a target: a 400 that says why, the page left whole.
+
+    Under DEBUG, django-htmx's helper used to replace the document with the 400's fragments.
+    """
+    page = debug_workspace
+    first = claim_the_first_passage(page, transcript)
+    chips(page, first).first.click()
+    expect(page.locator("#details-form")).to_be_visible()
+    page.locator("#details-tag").select_option(label="D · Disagreement")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#messages")).to_contain_text("needs a target")
+    expect(page.locator("#turn-list")).to_be_visible()
+    expect(page.locator(".toolbar")).to_be_visible()
+    expect(page.locator("#details-form")).to_have_count(1)
+    assert Annotation.objects.get().tag.name == "Claim"
+    screenshot(page, "workspace-refused-tag-change")
+
+
+def test_phone_layout_fits_and_keeps_the_text_in_view(workspace, transcript):
+    page = workspace
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(200)  # the toolbar's height is measured after a resize
+    sizes = page.evaluate(
+        """() => ({
+            page: document.documentElement.scrollWidth,
+            column: document.querySelector('.transcript-column').getBoundingClientRect().right,
+            toolbar: document.querySelector('.toolbar').offsetHeight,
+        })"""
+    )
+    assert sizes["page"] <= 390 and sizes["column"] <= 390, sizes  # no sideways scrolling
+    assert sizes["toolbar"] <= 844 * 0.25, sizes
+    # Tagging still works by touch: tap a passage, tap a tag.
+    first = passage(transcript, 0)
+    page.locator(f"#passage-{first.pk}").click()
+    page.locator(".tag-button", has_text="Claim").click()
+    expect(chips(page, first)).to_have_count(1)
+    screenshot_viewport(page, "workspace-phone")
+
+
+def test_annotations_panel_is_reachable_on_a_narrow_screen(workspace, transcript):
+    page = workspace
+    claim_the_first_passage(page, transcript)
+    page.set_viewport_size({"width": 800, "height": 1000})
+    toggle = page.get_by_role("button", name=re.compile("Annotations"))
+    expect(toggle).to_be_visible()
+    expect(page.locator("#side-panel .annotation-item")).to_be_hidden()
+    toggle.click()
+    item = page.locator("#side-panel .annotation-item")
+    expect(item).to_be_visible()
+    assert item.bounding_box()["y"] < 1000  # on screen, not below the whole transcript
+    screenshot_viewport(page, "workspace-800-panel-open")
+    page.keyboard.press("j")
+    page.keyboard.press("m")  # the panel is swapped: it stays open
+    expect(page.locator("#side-panel .annotation-item")).to_have_count(2)
+    expect(page.locator("#side-panel .annotation-item").first).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})  # desktop: always beside the text
+    expect(toggle).to_be_hidden()
+
+
+def test_passing_notes_clear_but_errors_stay(workspace, transcript):
+    page = workspace
+    page.keyboard.press("c")  # nothing selected yet
+    expect(page.locator("#messages")).to_contain_text("Select a passage first")
+    page.keyboard.press("j")  # the user moved on: the hint goes
+    expect(page.locator("#messages .message")).to_have_count(0)
+    page.keyboard.press("d")
+    page.keyboard.press("Escape")
+    expect(page.locator("#messages")).to_contain_text("Cancelled: nothing was saved.")
+    expect(page.locator("#messages .message")).to_have_count(0, timeout=8000)  # fades by itself
+    # A refusal from the server stays when the user moves on: they still need it.
+    page.keyboard.press("u")
+    expect(page.locator("#messages .message.error")).to_contain_text("Nothing to undo")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    page.wait_for_timeout(6000)
+    expect(page.locator("#messages .message.error")).to_contain_text("Nothing to undo")
+
+
+def test_save_says_saved_and_a_conflict_keeps_my_version(workspace, transcript):
+    page = workspace
+    claim_the_first_passage(page, transcript)
+    page.keyboard.press("Enter")
+    page.get_by_label("Note").fill("First thoughts")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#messages")).to_contain_text("Saved.")
+    expect(page.locator("#messages .message")).to_have_count(0, timeout=8000)  # and goes
+    annotation = Annotation.objects.get()
+    Annotation.objects.filter(pk=annotation.pk).update(note="Curator's note", version=3)
+    page.get_by_label("Claim type").select_option("policy")
+    page.get_by_label("Note").fill("My careful second thoughts")
+    page.get_by_role("button", name="Save").click()
+    yours = page.locator("#details .yours")
+    expect(yours).to_contain_text("My careful second thoughts")
+    expect(yours).to_contain_text("policy")
+    expect(page.get_by_label("Note")).to_have_value("Curator's note")
+    screenshot(page, "workspace-conflict-your-version")
+
+
+def test_tag_change_shows_saved_and_pending(workspace, transcript):
+    page = workspace
+    claim_the_first_passage(page, transcript)
+    page.keyboard.press("Enter")
+    expect(page.locator("#details-tag")).to_be_focused()  # htmx has processed the panel
+    page.locator("#details-tag").select_option(label="M · Commitment")
+    expect(page.locator("#details .details-head")).to_contain_text("Claim (saved)")
+    expect(page.locator("#details .pending-tag")).to_contain_text("Commitment: not saved yet")
+    screenshot_viewport(page, "workspace-pending-tag")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#details .details-head")).to_contain_text("Commitment")
+    expect(page.locator("#details .pending-tag")).to_have_count(0)
+
+
+def test_enter_cycles_through_a_passages_annotations(workspace, transcript):
+    page = workspace
+    first = passage(transcript, 0)
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    page.keyboard.press("m")
+    expect(chips(page, first)).to_have_count(2)
+    claim, commitment = Annotation.objects.order_by("pk")
+    page.keyboard.press("Enter")
+    expect(page.locator("#details")).to_have_attribute("data-annotation-id", str(claim.pk))
+    expect(page.locator("#details-tag")).to_be_focused()  # the panel is settled
+    page.keyboard.press("Escape")  # out of the form, back to the passage
+    page.keyboard.press("Enter")
+    expect(page.locator("#details")).to_have_attribute("data-annotation-id", str(commitment.pk))
+    expect(page.locator("#messages")).to_contain_text("Annotation 2 of 2 here")
+    expect(page.locator("#details-tag")).to_be_focused()  # the panel is settled
+    page.keyboard.press("Escape")
+    page.keyboard.press("Enter")  # and round again
+    expect(page.locator("#details")).to_have_attribute("data-annotation-id", str(claim.pk))
+    expect(page.locator("#details-tag")).to_be_focused()  # the panel is settled
+    page.keyboard.press("Escape")
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_contain_text("press again for its next annotation")
+
+
+def test_annotator_sees_that_saving_reviewed_work_sends_it_back(workspace, transcript, curator):
+    page = workspace
+    claim_the_first_passage(page, transcript)
+    Annotation.objects.all().accept(by=curator)
+    page.keyboard.press("Enter")
+    expect(page.locator("#details")).to_contain_text("Accepted")
+    expect(page.locator("#details .review-note")).to_contain_text("sends it back for review")
+    page.get_by_label("Note").fill("A late change")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#messages")).to_contain_text("back for review")
+    expect(page.locator("#details")).to_contain_text("Submitted")
+    assert Annotation.objects.get().status == "submitted"
+
+
+def test_save_clicked_while_a_tag_preview_loads_is_not_lost(workspace, transcript):
+    page = workspace
+    first = claim_the_first_passage(page, transcript)
+    chips(page, first).first.click()
+    expect(page.locator("#details-form")).to_be_visible()
+
+    def slow_preview(route):
+        if "tag=" in route.request.url:
+            time.sleep(0.8)  # a slow network: the user clicks Save before the preview is back
+        route.continue_()
+
+    page.route("**/a/**", slow_preview)
+    page.locator("#details-tag").select_option(label="D · Disagreement")
+    expect(page.get_by_role("button", name="Save")).to_be_disabled()
+    page.get_by_role("button", name="Save").click()  # waits until the new form is there
+    expect(page.locator("#messages")).to_contain_text("needs a target")
