@@ -6,7 +6,7 @@ is half-saved because the row and its event commit together or not at all.
 
 from django.db import transaction
 
-from .models import Annotation, AnnotationEvent, Membership
+from .models import Annotation, AnnotationEvent, Membership, StaleAnnotation
 
 SNAPSHOT_FIELDS = [
     "passage_id",
@@ -21,14 +21,6 @@ SNAPSHOT_FIELDS = [
     "attributes",
     "status",
 ]
-
-
-class StaleVersion(Exception):
-    """Someone saved the annotation after the editor loaded it."""
-
-    def __init__(self, current: Annotation):
-        super().__init__(f"annotation {current.pk} is at version {current.version}")
-        self.current = current
 
 
 class NothingToUndo(Exception):
@@ -62,10 +54,10 @@ def create_annotation(*, membership: Membership, transcript, fields: dict) -> An
 def update_annotation(
     *, membership: Membership, annotation_id: int, version: int, changes: dict
 ) -> Annotation:
-    """Save `changes` if the annotation is still at `version`; raise StaleVersion if not."""
+    """Save `changes` if the annotation is still at `version`; raise StaleAnnotation if not."""
     annotation = Annotation.objects.select_for_update().get(pk=annotation_id)
     if annotation.version != version:
-        raise StaleVersion(annotation)
+        raise StaleAnnotation(annotation)
     before = snapshot(annotation)
     for field, value in changes.items():
         setattr(annotation, field, value)

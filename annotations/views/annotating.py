@@ -18,7 +18,7 @@ from django_htmx.http import trigger_client_event
 
 from .. import editing
 from ..forms import AnnotationCreateForm, AnnotationEditForm
-from ..models import Annotation, Membership
+from ..models import Annotation, Membership, StaleAnnotation
 from .workspace import (
     display_passages,
     load_membership,
@@ -191,7 +191,7 @@ def annotation_update(request, membership: Membership, annotation: Annotation) -
             version=version,
             changes=form.changes(),
         )
-    except editing.StaleVersion:
+    except StaleAnnotation:
         current = load_annotation(request, membership.project.slug, annotation.pk)[1]
         reason = (
             f"Not saved: someone else saved this annotation meanwhile (it is now version "
