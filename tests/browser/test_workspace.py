@@ -1,7 +1,6 @@
 """The annotation workspace in Chromium: keyboard and mouse tagging, targets, undo, details."""
 
 import re
-import time
 
 import pytest
 from django.urls import reverse
@@ -576,13 +575,19 @@ def test_save_clicked_while_a_tag_preview_loads_is_not_lost(workspace, transcrip
     chips(page, first).first.click()
     expect(page.locator("#details-form")).to_be_visible()
 
-    def slow_preview(route):
-        if "tag=" in route.request.url:
-            time.sleep(0.8)  # a slow network: the user clicks Save before the preview is back
-        route.continue_()
+    held = []  # a slow network: the preview stays in flight until the test lets it go
 
-    page.route("**/a/**", slow_preview)
+    def hold_preview(route):
+        if "tag=" in route.request.url:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/a/**", hold_preview)
     page.locator("#details-tag").select_option(label="D · Disagreement")
     expect(page.get_by_role("button", name="Save")).to_be_disabled()
+    while not held:  # the route handler runs when Playwright next dispatches events
+        page.wait_for_timeout(20)
+    held.pop().continue_()
     page.get_by_role("button", name="Save").click()  # waits until the new form is there
     expect(page.locator("#messages")).to_contain_text("needs a target")
