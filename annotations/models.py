@@ -52,11 +52,29 @@ DEFAULT_TAGS = [
 
 
 class ProjectQuerySet(models.QuerySet):
-    def for_user(self, user):
-        # Views start every lookup here, so a wrong id is a 404 rather than a leak.
+    """The one access rule: which projects a user may open, curate or own.
+
+    Views reach it through `annotations.access.membership_or_404()`, the admin through
+    `ProjectScopedAdmin`; nothing else looks memberships up. Superusers count as owners of
+    every project, so a project made on the command line is never out of everyone's reach.
+    """
+
+    def with_role(self, user, roles):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(memberships__user=user)
+        if user.is_superuser:
+            return self.all()
+        mine = Membership.objects.filter(user=user, role__in=roles).values("project")
+        return self.filter(pk__in=mine)  # a subquery: never a duplicate row
+
+    def for_user(self, user):
+        return self.with_role(user, Membership.Role.values)
+
+    def curated_by(self, user):
+        return self.with_role(user, [Membership.Role.CURATOR, Membership.Role.OWNER])
+
+    def owned_by(self, user):
+        return self.with_role(user, [Membership.Role.OWNER])
 
 
 class Project(models.Model):
@@ -104,8 +122,19 @@ class Project(models.Model):
     def passages(self):
         return Passage.objects.filter(transcript__projects=self)
 
+    def membership_of(self, user) -> "Membership | None":
+        """The user's membership here; a superuser who is not a member acts as an owner."""
+        if not user.is_authenticated:
+            return None
+        membership = self.memberships.filter(user=user).first()
+        if membership is None and user.is_superuser:
+            membership = Membership(project=self, user=user, role=Membership.Role.OWNER)
+        if membership is not None:
+            membership.project = self  # sees_all_annotations() reads it: no second query
+        return membership
+
     def role_of(self, user) -> str | None:
-        membership = self.memberships.filter(user=user).first() if user.is_authenticated else None
+        membership = self.membership_of(user)
         return membership.role if membership else None
 
 
@@ -132,13 +161,19 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} ({self.role}) in {self.project}"
 
+    RANK = {Role.ANNOTATOR: 0, Role.CURATOR: 1, Role.OWNER: 2}
+
+    def has_role(self, role: str) -> bool:
+        """At least `role`: an owner may do what a curator may, a curator what an annotator may."""
+        return self.RANK[self.role] >= self.RANK[role]
+
     @property
     def can_curate(self) -> bool:
-        return self.role in {self.Role.CURATOR, self.Role.OWNER}
+        return self.has_role(self.Role.CURATOR)
 
     @property
     def can_manage(self) -> bool:
-        return self.role == self.Role.OWNER
+        return self.has_role(self.Role.OWNER)
 
     def sees_all_annotations(self) -> bool:
         return self.can_curate or not self.project.blind

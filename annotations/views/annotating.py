@@ -17,11 +17,11 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from .. import editing
+from ..access import membership_or_404
 from ..forms import AnnotationCreateForm, AnnotationEditForm
 from ..models import Annotation, Membership, StaleAnnotation
 from .workspace import (
     display_passages,
-    load_membership,
     load_workspace,
     whole_number,
     workspace_context,
@@ -60,7 +60,7 @@ def refuse(request, membership, transcript, reasons, *, status=400, annotation=N
 
 
 def load_annotation(request, slug: str, annotation_id: int) -> tuple[Membership, Annotation]:
-    membership = load_membership(request, slug)
+    membership = membership_or_404(request, slug)
     annotation = get_object_or_404(
         Annotation.objects.visible_to(membership).select_related(
             "tag",

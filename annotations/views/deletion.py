@@ -1,22 +1,19 @@
 """The owner's delete pages: they show what will go, ask for confirmation, record the deletion."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from ..access import membership_or_404
 from ..deletion import delete_with_annotations, summarise
 from ..models import Membership, Project
 
 
 def owned_project(request: HttpRequest, slug: str) -> Project:
     # Non-members get a 404 (existence does not leak); members who are not owners a 403.
-    project = get_object_or_404(Project.objects.for_user(request.user), slug=slug)
-    if project.role_of(request.user) != Membership.Role.OWNER:
-        raise PermissionDenied("Only the project's owners can delete it or its transcripts.")
-    return project
+    return membership_or_404(request, slug, role=Membership.Role.OWNER).project
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,9 +36,7 @@ def project_delete(request: HttpRequest, slug: str) -> HttpResponse:
 def transcript_delete(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
     project = owned_project(request, slug)
     transcript = get_object_or_404(project.transcripts, pk=transcript_id)
-    owned = Project.objects.filter(
-        memberships__user=request.user, memberships__role=Membership.Role.OWNER
-    )
+    owned = Project.objects.owned_by(request.user)
     # A transcript shared with a project this user does not own is not theirs to delete.
     shared_with = transcript.projects.exclude(pk__in=owned).count()
     summary, error, status = summarise(transcript), "", 200

@@ -1,18 +1,18 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from ..access import membership_or_404
 from ..export import FORMATS, filename, select
 from ..forms import ExportForm
-from ..models import Annotation, Project
+from ..models import Annotation
 
 
 @login_required
 def project_export(request: HttpRequest, slug: str) -> HttpResponse:
     """The export form; submitted (a GET, so a download link can be shared) it streams the file."""
-    project = get_object_or_404(Project.objects.for_user(request.user), slug=slug)
-    membership = project.memberships.get(user=request.user)
+    membership = membership_or_404(request, slug)
+    project = membership.project
     form = ExportForm(request.GET if "format" in request.GET else None, membership=membership)
     if form.is_valid():
         fmt = form.cleaned_data["format"]

@@ -5,9 +5,8 @@ from collections import Counter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -16,7 +15,8 @@ from transcripts.forms import TranscriptImportForm
 from transcripts.importers import content_hash, parse
 from transcripts.parsing import ParseError
 
-from ..models import Project
+from ..access import membership_or_404
+from ..models import Membership, Project
 
 TEMPLATE = "annotations/transcript_import.html"
 PREVIEW_TURNS = 6
@@ -25,9 +25,7 @@ PREVIEW_TURNS = 6
 @login_required
 @vary_on_headers("HX-Request")
 def transcript_import(request: HttpRequest, slug: str) -> HttpResponse:
-    project = get_object_or_404(Project.objects.for_user(request.user), slug=slug)
-    if not project.memberships.get(user=request.user).can_curate:
-        raise PermissionDenied("Only owners and curators import transcripts.")
+    project = membership_or_404(request, slug, role=Membership.Role.CURATOR).project
     form = TranscriptImportForm(request.POST or None, request.FILES or None)
     context = {
         "project": project,

@@ -1,38 +1,35 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
-from ..models import Project
+from transcripts.models import count_of
+
+from ..access import membership_or_404
+from ..models import Annotation, Project
 
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
+    links = Project.transcripts.through.objects.all()
     projects = Project.objects.for_user(request.user).annotate(
-        transcript_count=Count("transcripts", distinct=True)
+        transcript_count=count_of(links, outer="project")
     )
     return TemplateResponse(request, "annotations/project_list.html", {"projects": projects})
 
 
 @login_required
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    project = get_object_or_404(Project.objects.for_user(request.user), slug=slug)
-    mine = Q(
-        passages__annotations__annotator=request.user,
-        passages__annotations__tag__project=project,
-    )
-    transcripts = project.transcripts.annotate(
-        turn_count=Count("turns", distinct=True),
-        speaker_count=Count("speakers", distinct=True),
-        my_annotation_count=Count("passages__annotations", filter=mine, distinct=True),
+    membership = membership_or_404(request, slug)
+    project = membership.project
+    mine = Annotation.objects.in_project(project).filter(annotator=request.user)
+    transcripts = project.transcripts.listing().annotate(
+        my_annotation_count=count_of(mine, outer="passage__transcript")
     )
     context = {
         "project": project,
         "transcripts": transcripts,
         "tags": project.tags.all(),
-        "role": project.role_of(request.user),
-        # for_user() found the project through this membership, so it exists.
-        "can_import": project.memberships.get(user=request.user).can_curate,
+        "role": membership.role,
+        "can_import": membership.can_curate,
     }
     return TemplateResponse(request, "annotations/project_detail.html", context)
