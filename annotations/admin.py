@@ -4,10 +4,12 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import NestedObjects
 from django.db import router
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 
 from transcripts.admin import TranscriptAdmin as BaseTranscriptAdmin
-from transcripts.models import Passage, Speaker, Transcript, Turn
+from transcripts.models import Transcript
 
+from .admin_scope import PROJECT_PATHS, ProjectScopedAdmin
 from .deletion import annotations_held_by, delete_with_annotations
 from .export import FORMATS, Dataset
 from .models import (
@@ -121,9 +123,9 @@ class AnnotationAdminForm(forms.ModelForm):
         if self.instance.pk:
             current = Annotation.objects.filter(pk=self.instance.pk).values("version").first()
             if current and current["version"] != data.get("seen_version"):
+                stale = StaleAnnotation.about(self.instance.pk, Annotation(**current))
                 raise forms.ValidationError(
-                    f"Someone changed this annotation while you were editing it (now version "
-                    f"{current['version']}). Reload the page to see their change, then edit again."
+                    f"Not saved: {stale} Reload the page to see the change, then edit again."
                 )
         return data
 
@@ -140,16 +142,34 @@ class AnnotationAdmin(admin.ModelAdmin):
     actions = ["accept_selected", "reject_selected", "export_selected_csv"]
 
     def save_model(self, request, obj, form, change):
+        membership = obj.tag.project.membership_of(request.user)
         if not change:
-            return super().save_model(request, obj, form, change)
-        fields = [name for name in form.changed_data if name != "seen_version"]
-        if not fields:
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            created = Annotation.objects.create_by(membership, **fields)
+            obj.pk, obj.version = created.pk, created.version
             return None
-        try:  # the form checked the version; this closes the gap between check and write
-            obj.save_if_version(form.cleaned_data["seen_version"], update_fields=fields)
+        names = [name for name in form.changed_data if name != "seen_version"]
+        if not names:
+            return None
+        changes = {name: form.cleaned_data[name] for name in names}
+        if "status" in changes:
+            reviewed = changes["status"] in (Annotation.Status.ACCEPTED, Annotation.Status.REJECTED)
+            changes["reviewed_by"] = request.user if reviewed else None
+            changes["reviewed_at"] = timezone.now() if reviewed else None
+        try:  # the form checked the version; the verb closes the gap between check and write
+            obj.apply_change(membership, form.cleaned_data["seen_version"], **changes)
         except StaleAnnotation as stale:
             messages.error(request, f"Not saved: {stale}")
         return None
+
+    def delete_model(self, request, obj):
+        obj.remove(
+            obj.tag.project.membership_of(request.user)
+        )  # recorded, so undo and history see it
+
+    def delete_queryset(self, request, queryset):
+        for annotation in queryset.select_related("tag__project"):
+            self.delete_model(request, annotation)
 
     @admin.action(description="Accept selected annotations (gold)", permissions=["change"])
     def accept_selected(self, request, queryset):
@@ -215,42 +235,6 @@ class LogEntryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-
-class ProjectScopedAdmin:
-    """Staff who are not superusers see, in the admin too, only what their projects hold.
-
-    A curator given staff status to review in the admin must not browse other teams' projects:
-    every list, change page, search and autocomplete starts from the projects they curate or own.
-    """
-
-    project_path = "project"  # from the model to Project, as in a filter()
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        mine = Project.objects.filter(
-            memberships__user=request.user,
-            memberships__role__in=[Membership.Role.CURATOR, Membership.Role.OWNER],
-        )
-        if not self.project_path:
-            return queryset.filter(pk__in=mine.values("pk"))
-        inside = queryset.model._default_manager.filter(**{f"{self.project_path}__in": mine})
-        return queryset.filter(pk__in=inside.values("pk"))  # no duplicate rows, unlike a join
-
-
-PROJECT_PATHS = {
-    Project: "",
-    Membership: "project",
-    Tag: "project",
-    Annotation: "tag__project",
-    Progress: "project",
-    AnnotationEvent: "project",
-    Transcript: "projects",
-    Speaker: "transcript__projects",
-    Turn: "transcript__projects",
-    Passage: "transcript__projects",
-}
 
 # Wrap whatever admin each model has (ours, transcripts/admin.py's, or one added later).
 for model, path in PROJECT_PATHS.items():

@@ -25,6 +25,7 @@ urlpatterns = [
         name="annotation_create",
     ),
     path("p/<slug:slug>/t/<int:transcript_id>/undo/", annotating.undo, name="undo"),
+    path("p/<slug:slug>/t/<int:transcript_id>/redo/", annotating.redo, name="redo"),
     path(
         "p/<slug:slug>/a/<int:annotation_id>/",
         annotating.annotation_detail,

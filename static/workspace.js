@@ -18,6 +18,7 @@
   let focusDetails = false; // Enter opened the details panel: move focus into its form
   let seenTimer = null;
   let seenPending = 0;
+  let pendingRetry = null; // the latest tag sent: {values, send, tries}, for a retry
 
   // Sticky things below the toolbar need its height, which changes when it wraps.
   const toolbar = root.querySelector(".toolbar");
@@ -185,11 +186,27 @@
     lastSpan = null;
     // Values travel with the request: one typed while another is on its way waits in the
     // page's queue (hx-sync on #workspace) and still sends its own passage and tag.
-    htmx.ajax("POST", tagForm.getAttribute("hx-post"), {
-      source: tagForm,
-      values: fields,
-      swap: "none",
-    });
+    // The request id makes a retry safe: the server answers a repeated id with the first
+    // result, so a create whose answer was lost on the way is never saved twice.
+    const values = { ...fields, request_id: newRequestId() };
+    const send = () =>
+      htmx.ajax("POST", tagForm.getAttribute("hx-post"), {
+        source: tagForm,
+        values,
+        swap: "none",
+      });
+    send().catch?.(() => {});
+    pendingRetry = { values, send, tries: 0 };
+  }
+
+  function newRequestId() {
+    // crypto.randomUUID() exists only on https and localhost; getRandomValues everywhere.
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 
   // ---- picking a target ("what does this disagree with?")
@@ -220,6 +237,13 @@
         annotation: item.dataset.annotationId,
         passage: passage ? passage.dataset.passageId : item.dataset.goto,
       };
+    }
+    // A highlight is the annotation it shows (the innermost one, whose colour it wears), so
+    // clicking a claim's text links the claim, not only its passage.
+    const mark = el.closest("mark[data-annotations]");
+    if (mark) {
+      const keys = mark.dataset.annotations.split(" ");
+      return { annotation: keys[keys.length - 1], passage: closestPassage(mark).dataset.passageId };
     }
     const passage = closestPassage(el);
     return passage ? { passage: passage.dataset.passageId } : null;
@@ -473,6 +497,7 @@
       if (event.target.closest("a, button")) return; // their own activation
       openDetails();
     } else if (key === "u") document.getElementById("undo-form").requestSubmit();
+    else if (key === "U") document.getElementById("redo-form").requestSubmit();
     else if (key === "?") help.showModal();
     else {
       const button = tagForm.querySelector(`.tag-button[data-shortcut="${CSS.escape(key)}"]`);
@@ -533,7 +558,17 @@
     if (event.detail.xhr.responseText.includes('id="messages"')) return;
     note(`Not saved: the server answered ${event.detail.xhr.status}. Reload the page.`, "error");
   });
-  document.body.addEventListener("htmx:sendError", () => {
+  // A tag whose request never got an answer is sent again, with the same request id, twice
+  // at most; the server keeps the first copy only.
+  document.body.addEventListener("htmx:sendError", (event) => {
+    const retry = pendingRetry;
+    const sent = event.detail.requestConfig?.parameters?.request_id;
+    if (retry && sent === retry.values.request_id && retry.tries < 2) {
+      retry.tries += 1;
+      note("The server did not answer: trying again…", "warning");
+      setTimeout(retry.send, 1000 * retry.tries);
+      return;
+    }
     note("Not saved: the server cannot be reached.", "error");
   });
 })();

@@ -174,6 +174,15 @@ class AnnotationFactory(DjangoModelFactory):
         lambda a: a.passage.text if a.start is None else a.passage.text[a.start : a.end]
     )
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # An annotation's passage must be in its tag's project (Annotation.save checks).
+        project = kwargs["tag"].project
+        project.transcripts.add(kwargs["passage"].transcript)
+        if kwargs.get("target_passage") is not None:
+            project.transcripts.add(kwargs["target_passage"].transcript)
+        return super()._create(model_class, *args, **kwargs)
+
 
 class ProgressFactory(DjangoModelFactory):
     class Meta:

@@ -16,22 +16,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from .. import editing
+from .. import undo as history
 from ..access import membership_or_404
 from ..forms import AnnotationCreateForm, AnnotationEditForm
-from ..models import Annotation, Membership, StaleAnnotation
+from ..models import Annotation, DuplicateAnnotation, Membership, StaleAnnotation, new_request_id
 from .workspace import (
     display_passages,
     load_workspace,
     whole_number,
     workspace_context,
 )
-
-UNDONE = {
-    "create": "the new annotation is removed",
-    "update": "the edit is reverted",
-    "delete": "the annotation is back",
-}
 
 
 def changes(request, membership, transcript, passage_ids, *, status=200, **extra):
@@ -98,9 +92,16 @@ def annotation_create(request: HttpRequest, slug: str, transcript_id: int) -> Ht
     if not form.is_valid():
         reasons = [e for errors in form.errors.values() for e in errors]
         return refuse(request, membership, transcript, reasons)
-    annotation = editing.create_annotation(
-        membership=membership, transcript=transcript, fields=form.annotation_fields()
-    )
+    try:
+        annotation = Annotation.objects.create_by(
+            membership,
+            request_id=new_request_id(request.POST.get("request_id")),
+            **form.annotation_fields(),
+        )
+    except DuplicateAnnotation as duplicate:
+        # A second press of the same key says so; it neither adds a copy nor removes the first.
+        reason = f"{duplicate} You have tagged exactly this already; nothing was added."
+        return refuse(request, membership, transcript, [reason], status=409)
     if request.POST.get("clipped"):
         # Said by the server, so the note survives the swap of the page's messages.
         messages.warning(request, CLIPPED_NOTE)
@@ -184,17 +185,16 @@ def annotation_update(request, membership: Membership, annotation: Annotation) -
         )
     before = {annotation.passage_id, annotation.target_passage_id}
     version = form.cleaned_data["version"]
+    was = annotation.status
     try:
-        editing.update_annotation(
-            membership=membership,
-            annotation_id=annotation.pk,
-            version=version,
-            changes=form.changes(),
-        )
-    except StaleAnnotation:
+        annotation.apply_change(membership, version, **form.changes())
+    except StaleAnnotation as stale:
+        if stale.current is None:
+            return refused([f"Not saved: {stale}"], status=409, clear_details=True)
         current = load_annotation(request, membership.project.slug, annotation.pk)[1]
+        who = stale.changed_by or "someone else"
         reason = (
-            f"Not saved: someone else saved this annotation meanwhile (it is now version "
+            f"Not saved: {who} saved this annotation meanwhile (it is now version "
             f"{current.version}, you edited version {version}). "
             "The current version is shown; make your change again."
         )
@@ -204,7 +204,6 @@ def annotation_update(request, membership: Membership, annotation: Annotation) -
         )
         extra = details_context(membership, current, stale=True, yours=yours)
         return refused([reason], status=409, **extra)
-    was = annotation.status
     annotation = load_annotation(request, membership.project.slug, annotation.pk)[1]
     if annotation.status != was:
         messages.warning(request, "Saved. A curator had reviewed it: it is back for review.")
@@ -227,8 +226,12 @@ def annotation_delete(request: HttpRequest, slug: str, annotation_id: int) -> Ht
         return refuse(request, membership, transcript, [reason], status=403, annotation=annotation)
     touched = {annotation.passage_id, annotation.target_passage_id}
     touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
-    editing.delete_annotation(membership=membership, annotation=annotation)
-    messages.info(request, "Deleted. Press u to undo.")
+    described = annotation.describe()
+    try:
+        annotation.remove(membership, whole_number(request.POST.get("version")))
+    except StaleAnnotation as stale:
+        return refuse(request, membership, transcript, [f"Not deleted: {stale}"], status=409)
+    messages.info(request, f"Deleted the {described}. Press u to undo.")
     if not request.htmx:
         return back_to(transcript, membership)
     return changes(request, membership, transcript, touched, clear_details=True)
@@ -238,12 +241,23 @@ def annotation_delete(request: HttpRequest, slug: str, annotation_id: int) -> Ht
 @login_required
 def undo(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
     membership, transcript = load_workspace(request, slug, transcript_id)
+    page_events = whole_number(request.POST.get("page_events"))
+    return replay(request, membership, transcript, history.undo_last, page_events=page_events)
+
+
+@require_POST
+@login_required
+def redo(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
+    membership, transcript = load_workspace(request, slug, transcript_id)
+    return replay(request, membership, transcript, history.redo_last)
+
+
+def replay(request, membership, transcript, verb, **options) -> HttpResponse:
     try:
-        event, touched = editing.undo_last(membership=membership, transcript=transcript)
-    except editing.NothingToUndo:
-        reason = "Nothing to undo in this transcript."
-        return refuse(request, membership, transcript, [reason], status=409)
-    messages.info(request, f"Undone: {UNDONE[event.action]}.")
+        outcome = verb(membership=membership, transcript=transcript, **options)
+    except history.Refused as refusal:
+        return refuse(request, membership, transcript, [str(refusal)], status=409)
+    messages.info(request, outcome.message)
     if not request.htmx:
         return back_to(transcript, membership)
-    return changes(request, membership, transcript, touched, clear_details=True)
+    return changes(request, membership, transcript, outcome.touched, clear_details=True)

@@ -5,10 +5,10 @@ same partials this page is built from (out-of-band swaps), so the two never drif
 """
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -21,6 +21,7 @@ from transcripts.models import Passage, Transcript
 
 from ..access import membership_or_404, transcript_or_404
 from ..models import Annotation, Membership, Progress
+from ..undo import latest_event_id
 
 CHUNK_TURNS = 25  # the first screen renders this many turns; the rest load as they scroll in
 
@@ -141,14 +142,14 @@ class ProgressSummary:
 
     @cached_property
     def counts(self) -> dict:
-        # Two plain counts rather than one passages-by-annotations join counted distinct.
+        # One pass over the passages; "mine" is a subquery, never a join counted distinct.
         mine = Annotation.objects.in_project(self.membership.project).filter(
             annotator_id=self.membership.user_id, passage__transcript=self.transcript
         )
-        return {
-            "total": self.transcript.passages.speech().count(),
-            "tagged": mine.values("passage").distinct().count(),
-        }
+        return self.transcript.passages.aggregate(
+            total=Count("pk", filter=Q(kind=Passage.Kind.SPEECH)),
+            tagged=Count("pk", filter=Q(pk__in=mine.values("passage"))),
+        )
 
     @property
     def seen(self) -> int:
@@ -182,6 +183,8 @@ def workspace_context(request: HttpRequest, membership: Membership, transcript, 
         "progress": ProgressSummary(membership, transcript),
         "workspace_url": reverse("annotations:workspace", args=[project.slug, transcript.pk]),
         "selected": None,
+        # Called only if a template asks: the full page's undo form, not every fragment.
+        "page_events": partial(latest_event_id, membership, transcript),
         **extra,
     }
 

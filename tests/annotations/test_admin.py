@@ -73,13 +73,12 @@ def test_admin_refuses_to_overwrite_a_newer_save(client, superuser):
     annotation = AnnotationFactory(note="original")
     stale_form = change_form_data(annotation, note="curator's note")
     # Meanwhile the annotator saves from the workspace.
-    annotation.note = "annotator's newer note"
-    annotation.save_if_version(1, update_fields=["note"])
+    annotation.apply_change(annotation.annotator, 1, note="annotator's newer note")
 
     client.force_login(superuser)
     response = client.post(change_url(annotation), stale_form)
     assert response.status_code == 200
-    assert "Someone changed this annotation while you were editing it" in response.text
+    assert f"changed by {annotation.annotator}" in response.text
     annotation.refresh_from_db()
     assert annotation.note == "annotator's newer note"
 

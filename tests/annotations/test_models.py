@@ -34,6 +34,7 @@ def test_for_user_lists_only_my_projects(annotator, project):
 @pytest.mark.parametrize(("start", "end"), [(5, 5), (6, 2), (None, 3), (3, None)])
 def test_database_rejects_bad_span(start, end):
     passage, tag, user = PassageFactory(), TagFactory(), UserFactory()
+    tag.project.transcripts.add(passage.transcript)
     with pytest.raises(IntegrityError), transaction.atomic():
         Annotation.objects.create(passage=passage, tag=tag, annotator=user, start=start, end=end)
 
@@ -41,7 +42,7 @@ def test_database_rejects_bad_span(start, end):
 def test_database_rejects_target_without_passage():
     target = AnnotationFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        AnnotationFactory(target=target, target_passage=None)
+        AnnotationFactory(target=target, target_passage=None, tag=target.tag)
 
 
 def test_database_rejects_duplicate_shortcut_in_project():

@@ -65,9 +65,10 @@ def test_workspace_queries_do_not_grow_with_transcript(
     for _ in range(3):
         TranscriptWithTurnsFactory()
     project.transcripts.add(big)
-    # The workspace adds tags, speakers, progress, the side panel and two annotation prefetches;
-    # test_workspace.py checks the bound holds for a long, heavily tagged transcript too.
-    with django_assert_max_num_queries(15):
+    # The workspace adds tags, speakers, progress, the side panel, two annotation prefetches and
+    # the undo watermark; test_workspace.py checks the bound holds for a long, heavily tagged
+    # transcript too.
+    with django_assert_max_num_queries(16):
         client.get(reverse("annotations:workspace", args=[project.slug, big.pk]))
 
 
@@ -83,7 +84,8 @@ def test_project_detail_counts_my_annotations_per_transcript(
 ):
     passage = transcript.passages.first()
     claim = project.tags.get(shortcut="c")
-    AnnotationFactory.create_batch(2, passage=passage, tag=claim, annotator=annotator)
+    AnnotationFactory(passage=passage, tag=claim, annotator=annotator)
+    AnnotationFactory(passage=passage, tag=claim, annotator=annotator, start=0, end=4)
     AnnotationFactory(passage=passage, tag=claim, annotator=curator)
     AnnotationFactory(passage=passage, annotator=annotator)  # a tag of another project
     client.force_login(annotator)

@@ -9,7 +9,12 @@ import pytest
 from annotations.export import LONG_COLUMNS, Dataset, Selection, select
 from annotations.models import Annotation, Membership
 
-from ..factories import AnnotationFactory, PassageFactory, TranscriptWithTurnsFactory
+from ..factories import (
+    AnnotationFactory,
+    PassageFactory,
+    TranscriptWithTurnsFactory,
+    UserFactory,
+)
 from .data import AWKWARD_NOTE, FORMULA_NOTE
 
 pytestmark = pytest.mark.django_db
@@ -141,12 +146,16 @@ def test_blind_wide_csv_counts_only_the_annotators_own(project, tagged, annotato
 def test_queries_do_not_grow_with_rows(
     project, transcript, tags, annotator, django_assert_max_num_queries
 ):
+    # 40 annotations a passage, none an exact copy of another (a unique constraint refuses those).
+    annotators = [annotator, *UserFactory.create_batch(3)]
     for index in range(6):
-        for _ in range(40):
+        for n in range(40):
             AnnotationFactory(
                 passage=transcript.passages.get(position=index),
                 tag=tags["Claim"],
-                annotator=annotator,
+                annotator=annotators[n % 4],
+                start=n // 4,
+                end=n // 4 + 1,
             )
     with django_assert_max_num_queries(3):
         assert len(long_csv(select(project, Selection()))) == 240

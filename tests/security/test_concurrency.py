@@ -35,23 +35,21 @@ def copy(annotation):
 @pytest.mark.django_db
 def test_a_stale_save_is_refused_with_the_current_version(annotation):
     mine, theirs = copy(annotation), copy(annotation)
-    theirs.note = "theirs"
-    theirs.save_if_version(1, update_fields=["note"])
+    theirs.apply_change(theirs.annotator, 1, note="theirs")
     assert theirs.version == 2
 
-    mine.note = "mine"
     with pytest.raises(Annotation.Stale) as stale:
-        mine.save_if_version(1, update_fields=["note"])
+        mine.apply_change(mine.annotator, 1, note="mine")
     assert stale.value.current.note == "theirs" and stale.value.current.version == 2
-    assert "changed by someone else" in str(stale.value)
+    assert f"changed by {annotation.annotator}" in str(stale.value)
     assert copy(annotation).note == "theirs"
 
 
 @pytest.mark.django_db
 def test_only_the_named_fields_are_written(annotation):
     mine = copy(annotation)
-    mine.note, mine.quote = "new note", "not saved"
-    mine.save_if_version(1, update_fields=["note", "attributes"])
+    mine.quote = "not saved"
+    mine.apply_change(mine.annotator, 1, note="new note")
     fresh = copy(annotation)
     assert (fresh.note, fresh.quote, fresh.version) == ("new note", annotation.quote, 2)
     assert fresh.updated_at == mine.updated_at
@@ -61,11 +59,11 @@ def test_only_the_named_fields_are_written(annotation):
 def test_a_stale_delete_is_refused(annotation):
     Annotation.objects.filter(pk=annotation.pk).accept(by=UserFactory())  # version 2
     with pytest.raises(Annotation.Stale):
-        copy(annotation).delete_if_version(1)
-    copy(annotation).delete_if_version(2)
+        copy(annotation).remove(annotation.annotator, 1)
+    copy(annotation).remove(annotation.annotator, 2)
     assert not Annotation.objects.filter(pk=annotation.pk).exists()
     with pytest.raises(Annotation.Stale) as gone:
-        annotation.delete_if_version(2)
+        annotation.remove(annotation.annotator, 2)
     assert gone.value.current is None and "deleted" in str(gone.value)
 
 
@@ -98,8 +96,7 @@ def test_two_connections_second_writer_waits_then_is_refused(annotation):
     def first():
         with transaction.atomic():
             mine = copy(annotation)
-            mine.note = "first"
-            mine.save_if_version(1, update_fields=["note"])
+            mine.apply_change(mine.annotator, 1, note="first")
             first_wrote.set()
             release.wait(10)  # hold the row lock while the second writer tries
 
@@ -107,10 +104,9 @@ def test_two_connections_second_writer_waits_then_is_refused(annotation):
         first_wrote.wait(10)
         theirs = copy(annotation)  # READ COMMITTED: still sees version 1
         assert theirs.version == 1
-        theirs.note = "second"
         started = time.monotonic()
         try:
-            theirs.save_if_version(1, update_fields=["note"])
+            theirs.apply_change(theirs.annotator, 1, note="second")
         except Annotation.Stale as stale:
             outcome["stale"] = stale
         outcome["waited"] = time.monotonic() - started
@@ -167,9 +163,9 @@ def test_concurrent_edits_of_one_annotation_lose_nothing(annotation):
         for n in range(edits_each):
             while True:
                 current = copy(annotation)
-                current.note += f"[{index}.{n}]"
+                note = current.note + f"[{index}.{n}]"
                 try:
-                    current.save_if_version(current.version, update_fields=["note"])
+                    current.apply_change(current.annotator, current.version, note=note)
                     break
                 except Annotation.Stale:
                     continue  # re-read and re-apply, as the UI asks the person to

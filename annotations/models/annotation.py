@@ -1,0 +1,454 @@
+"""Annotations, and the one way to write one.
+
+Every change goes through a verb here: `Annotation.objects.create_by()`, `apply_change()`,
+`remove()` and `AnnotationQuerySet.review()`. Each compares versions, records an
+`AnnotationEvent`, and commits both together, so the workspace, the admin, undo and redo, and
+the importers cannot disagree on what a stale write or a review status means. `save()` and the
+bulk writes check that an annotation's tag, passage and targets all belong to one project: a
+rule across tables that no CHECK constraint can state, kept here because every path to the
+table — admin, workspace, importers, the shell — ends in one of these methods.
+"""
+
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from transcripts.models import Passage
+
+from .events import AnnotationEvent, snapshot
+from .projects import Membership, Tag
+
+LINKS = {"passage", "tag", "target", "target_passage"}
+CHUNK = 5000  # ids per IN (...) list: well inside SQLite's limit on query parameters
+
+
+class WrongProject(ValidationError):
+    """An annotation whose tag, passage or targets come from different projects."""
+
+
+def _chunks(ids: set) -> Iterable[list]:
+    ids = sorted(ids)
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _fk(annotation, name: str):
+    # The id, or the pk of an object assigned before it was saved (bulk imports do that).
+    value = getattr(annotation, f"{name}_id")
+    if value is None and annotation._state.fields_cache.get(name) is not None:
+        value = annotation._state.fields_cache[name].pk
+    return value
+
+
+def check_one_project(annotations: Iterable["Annotation"]) -> None:
+    """Raise WrongProject unless each annotation's passage, target passage and target are
+    in its tag's project. A few queries for any number of annotations."""
+    annotations = [
+        Annotation(**{f"{name}_id": _fk(a, name) for name in LINKS}) for a in annotations
+    ]
+    tag_project = {}
+    for ids in _chunks({a.tag_id for a in annotations}):
+        tag_project |= dict(Tag.objects.filter(pk__in=ids).values_list("pk", "project_id"))
+    passages = {a.passage_id for a in annotations} | {a.target_passage_id for a in annotations}
+    placed = set()  # (passage, project) pairs: a transcript may be in several projects
+    for ids in _chunks(passages - {None}):
+        rows = Passage.objects.filter(pk__in=ids, transcript__projects__isnull=False)
+        placed |= set(rows.values_list("pk", "transcript__projects"))
+    target_project = {}
+    for ids in _chunks({a.target_id for a in annotations} - {None}):
+        rows = Annotation.objects.filter(pk__in=ids).values_list("pk", "tag__project_id")
+        target_project |= dict(rows)
+    for a in annotations:
+        project = tag_project.get(a.tag_id)
+        if (a.passage_id, project) not in placed:
+            raise WrongProject(
+                f"The passage {a.passage_id} is not in the tag's project: an annotation, its tag "
+                "and its passage must all belong to one project."
+            )
+        if a.target_passage_id is not None and (a.target_passage_id, project) not in placed:
+            raise WrongProject(f"The target passage {a.target_passage_id} is in another project.")
+        if a.target_id is not None and target_project.get(a.target_id) != project:
+            raise WrongProject(f"The target annotation {a.target_id} is in another project.")
+
+
+class StaleAnnotation(Exception):
+    """Someone saved (or deleted) the annotation since this copy was read.
+
+    `current` is the annotation as it is now in the database, or None if it was deleted, and
+    `changed_by` who made the latest change: show them to the user rather than overwriting.
+    """
+
+    def __init__(self, current: "Annotation | None", changed_by=None):
+        self.current, self.changed_by = current, changed_by
+        who = f" by {changed_by}" if changed_by else " by someone else"
+        super().__init__(
+            f"This annotation was deleted{who}."
+            if current is None
+            else f"This annotation was changed{who} (now version {current.version})."
+        )
+
+    @classmethod
+    def about(cls, annotation_id: int, current, *, since: int = 0) -> "StaleAnnotation":
+        event = (
+            AnnotationEvent.objects.about(annotation_id)
+            .filter(pk__gt=since)
+            .select_related("user")
+            .order_by("-pk")
+            .first()
+        )
+        return cls(current, event.user if event else None)
+
+
+class DuplicateAnnotation(Exception):
+    """The annotator already has exactly this annotation (passage, tag, span and target)."""
+
+    def __init__(self, existing: "Annotation"):
+        self.existing = existing
+        super().__init__(f"Already tagged as {existing.tag.name}.")
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def in_project(self, project):
+        return self.filter(tag__project=project)
+
+    def visible_to(self, membership: Membership):
+        qs = self.in_project(membership.project)
+        return qs if membership.sees_all_annotations() else qs.filter(annotator=membership.user_id)
+
+    def submitted(self):
+        return self.filter(status=Annotation.Status.SUBMITTED)
+
+    def accepted(self):
+        return self.filter(status=Annotation.Status.ACCEPTED)
+
+    def reviewed(self):
+        return self.filter(status__in=[Annotation.Status.ACCEPTED, Annotation.Status.REJECTED])
+
+    def exact_copy_of(self, annotation: "Annotation"):
+        return self.filter(
+            annotator_id=annotation.annotator_id,
+            passage_id=annotation.passage_id,
+            tag_id=annotation.tag_id,
+            start=annotation.start,
+            end=annotation.end,
+            target_id=annotation.target_id,
+            target_passage_id=annotation.target_passage_id,
+        )
+
+    # --- Writes ---------------------------------------------------------------------------
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        check_one_project(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if LINKS & {f.removesuffix("_id") for f in fields}:
+            check_one_project(objs)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        moved = {
+            k: v
+            for k, v in kwargs.items()
+            # bulk_update() sends CASE expressions here, after checking the rows itself.
+            if k.removesuffix("_id") in LINKS and v and not hasattr(v, "resolve_expression")
+        }
+        if moved:
+            # A bulk move (shell, data fix): check the rows as they would be afterwards.
+            rows = [Annotation(pk=a.pk, **a.links()) for a in self.only(*LINKS)]
+            for row in rows:
+                for key, value in moved.items():
+                    setattr(
+                        row,
+                        key if key.endswith("_id") else f"{key}_id",
+                        getattr(value, "pk", value),
+                    )
+            check_one_project(rows)
+        return super().update(**kwargs)
+
+    @transaction.atomic
+    def create_by(self, membership: Membership, *, request_id=None, **fields) -> "Annotation":
+        """Create an annotation by `membership`'s user and record it, once per request id.
+
+        A client that lost the answer retries with the same `request_id` and gets the first
+        result back, not a second row. An exact copy of one of the user's annotations raises
+        DuplicateAnnotation (the unique constraint settles a race between two requests).
+        """
+        user = fields.pop("annotator", None) or membership.user  # a curator may add for another
+        if request_id is not None:
+            done = self.filter(annotator=user, request_id=request_id).first()
+            if done is not None:
+                return done
+        annotation = Annotation(annotator=user, request_id=request_id, **fields)
+        existing = self.exact_copy_of(annotation).select_related("tag").first()
+        if existing is not None:
+            raise DuplicateAnnotation(existing)
+        try:
+            with transaction.atomic():
+                annotation.save(force_insert=True)
+        except IntegrityError:
+            if request_id is not None:
+                done = self.filter(annotator=user, request_id=request_id).first()
+                if done is not None:
+                    return done
+            existing = self.exact_copy_of(annotation).select_related("tag").first()
+            if existing is not None:
+                raise DuplicateAnnotation(existing) from None
+            raise
+        annotation.record(membership, AnnotationEvent.Action.CREATE, after=snapshot(annotation))
+        return annotation
+
+    @transaction.atomic
+    def review(self, status: str, *, by) -> int:
+        """Accept or reject these annotations as `by` (a curator): versions bumped, recorded."""
+        now, rows = timezone.now(), list(self.select_for_update().select_related("tag"))
+        events = []
+        for annotation in rows:
+            before = snapshot(annotation)
+            annotation.status, annotation.reviewed_by, annotation.reviewed_at = status, by, now
+            annotation.version += 1
+            events.append(
+                AnnotationEvent(
+                    project_id=annotation.tag.project_id,
+                    transcript_id=annotation.passage_transcript_id(),
+                    user=by,
+                    annotation=annotation,
+                    subject=annotation.pk,
+                    action=AnnotationEvent.Action.REVIEW,
+                    before=before,
+                    after=snapshot(annotation),
+                    version_after=annotation.version,
+                )
+            )
+        fields = ["status", "reviewed_by", "reviewed_at", "version", "updated_at"]
+        for annotation in rows:
+            annotation.updated_at = now
+        Annotation.objects.bulk_update(rows, fields, batch_size=1000)
+        AnnotationEvent.objects.bulk_create(events, batch_size=1000)
+        return len(rows)
+
+    def accept(self, *, by) -> int:
+        return self.review(Annotation.Status.ACCEPTED, by=by)
+
+    def reject(self, *, by) -> int:
+        return self.review(Annotation.Status.REJECTED, by=by)
+
+
+class Annotation(models.Model):
+    """A tag on a passage (or a span of it) by one annotator.
+
+    `target` is the annotation this one answers (e.g. the claim a disagreement disputes) and
+    `target_passage` the passage answered: always set when there is a target, and the only link
+    when the user picked a passage nobody had tagged yet.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        SUBMITTED = "submitted"
+        ACCEPTED = "accepted"
+        REJECTED = "rejected"
+
+    passage = models.ForeignKey(
+        Passage,
+        on_delete=models.PROTECT,  # never lost by a cascade: deleting a transcript asks first
+        related_name="annotations",
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="annotations")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
+    start = models.PositiveIntegerField(null=True, blank=True, help_text="Blank = whole passage.")
+    end = models.PositiveIntegerField(null=True, blank=True)
+    quote = models.TextField(blank=True, help_text="The tagged text.")
+    target = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="answered_by"
+    )
+    target_passage = models.ForeignKey(
+        Passage, on_delete=models.PROTECT, null=True, blank=True, related_name="answered_by"
+    )
+    note = models.TextField(blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every save (optimistic locking)."
+    )
+    request_id = models.UUIDField(
+        null=True, blank=True, editable=False, help_text="The client's id for the create request."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_annotations",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+    Stale = StaleAnnotation  # `except Annotation.Stale as stale:` reads like DoesNotExist
+
+    class Meta:
+        ordering = ["passage", "start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                # SQL lets NULL pass a CHECK, so spell out "both null" and "both set, ordered".
+                condition=Q(start__isnull=True, end__isnull=True)
+                | Q(start__isnull=False, end__isnull=False, start__lt=F("end")),
+                name="%(app_label)s_%(class)s_span_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(target_passage__isnull=False),
+                name="%(app_label)s_%(class)s_target_has_passage",
+            ),
+            models.CheckConstraint(
+                condition=~Q(target=F("id")), name="%(app_label)s_%(class)s_not_own_target"
+            ),
+            models.UniqueConstraint(
+                fields=["annotator", "request_id"], name="%(app_label)s_%(class)s_one_per_request"
+            ),
+            # NULLs are distinct in a unique index, so a whole-passage annotation (no span) or
+            # one without a target would never collide: compare them as -1 and 0 instead.
+            models.UniqueConstraint(
+                F("annotator"),
+                F("passage"),
+                F("tag"),
+                Coalesce("start", Value(-1)),
+                Coalesce("end", Value(-1)),
+                Coalesce("target", Value(0)),
+                Coalesce("target_passage", Value(0)),
+                name="%(app_label)s_%(class)s_no_exact_copy",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["passage", "annotator"]),
+            models.Index(fields=["annotator", "updated_at"]),
+            models.Index(fields=["status"]),
+        ]
+
+    def __str__(self):
+        return (
+            self.quote[:60] or f"passage {self.passage_id}"
+        )  # no FK hops: admin lists stay one query
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if fields is None or LINKS & {f.removesuffix("_id") for f in fields}:
+            check_one_project([self])
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.tag_id and self.passage_id:
+            check_one_project([self])
+
+    @property
+    def is_span(self) -> bool:
+        return self.start is not None
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.status in (self.Status.ACCEPTED, self.Status.REJECTED)
+
+    def links(self) -> dict:
+        return {f"{name}_id": getattr(self, f"{name}_id") for name in LINKS}
+
+    def passage_transcript_id(self) -> int:
+        return Passage.objects.values_list("transcript_id", flat=True).get(pk=self.passage_id)
+
+    def describe(self) -> str:
+        """“Claim on ‘We disagree on Georgia.’ (Lavrov, turn 4)”, for messages."""
+        quote = self.quote if len(self.quote) <= 60 else self.quote[:59].rstrip() + "…"
+        turn = self.passage.turn
+        return f"{self.tag.name} on ‘{quote}’ ({turn.speaker.name}, turn {turn.position + 1})"
+
+    # --- The versioned write --------------------------------------------------------------
+
+    def record(self, membership: Membership, action: str, *, before=None, after=None):
+        return AnnotationEvent.objects.create(
+            project=membership.project,
+            transcript_id=self.passage_transcript_id(),
+            user=membership.user,
+            annotation=self if action != AnnotationEvent.Action.DELETE else None,
+            subject=self.pk,
+            action=action,
+            before=before,
+            after=after,
+            version_after=None if action == AnnotationEvent.Action.DELETE else self.version,
+        )
+
+    def member(self, by) -> Membership:
+        """`by` as a member of this annotation's project: a Membership, or a user (the shell)."""
+        if isinstance(by, Membership):
+            return by
+        project = self.tag.project
+        found = project.membership_of(by)
+        return found or Membership(project=project, user=by, role=Membership.Role.ANNOTATOR)
+
+    def apply_change(self, by, expected_version: int, **fields) -> "Annotation":
+        """Write `fields` if the annotation is still at `expected_version`, as `by`.
+
+        Raises StaleAnnotation (naming who changed it) if anyone saved or deleted it since;
+        otherwise bumps the version, sends reviewed work back to review when an annotator
+        edits it, records the event, and returns the annotation as saved (also updating self).
+        """
+        by = self.member(by)
+        with transaction.atomic():
+            current = Annotation.objects.select_for_update().filter(pk=self.pk).first()
+            if current is None or current.version != expected_version:
+                raise StaleAnnotation.about(self.pk, current)
+            before = snapshot(current)
+            for name, value in fields.items():
+                setattr(current, name, value)
+            if "status" not in fields:
+                current.edited_by(by)
+            current.version += 1
+            current.save()
+            current.record(
+                by, AnnotationEvent.Action.UPDATE, before=before, after=snapshot(current)
+            )
+        for name in [f.attname for f in self._meta.concrete_fields]:
+            setattr(self, name, getattr(current, name))
+        return current
+
+    def remove(self, by, expected_version: int | None = None) -> None:
+        """Delete it as `by`, if still at `expected_version` (None: whatever it is now)."""
+        by = self.member(by)
+        with transaction.atomic():
+            current = Annotation.objects.select_for_update().filter(pk=self.pk).first()
+            if current is None or expected_version not in (None, current.version):
+                raise StaleAnnotation.about(self.pk, current)
+            before = snapshot(current) | {
+                # Undo restores the links others made to it.
+                "answered_by": list(current.answered_by.values_list("pk", flat=True)),
+            }
+            current.record(by, AnnotationEvent.Action.DELETE, before=before)
+            current.delete()
+
+    def edited_by(self, membership: Membership) -> bool:
+        """Note an edit by `membership`: an annotator's edit of reviewed work goes back to review.
+
+        A curator accepted (or rejected) what they saw; if the annotator changes it afterwards the
+        gold layer must not change unnoticed, so the annotation is submitted again. Curators and
+        owners edit as reviewers and keep the status. Returns True if the status went back.
+        """
+        if not self.is_reviewed or membership.can_curate:
+            return False
+        self.status = self.Status.SUBMITTED
+        return True
+
+
+def new_request_id(value) -> uuid.UUID | None:
+    """The client's request id if it is a UUID, else None (then a retry may duplicate)."""
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None

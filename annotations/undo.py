@@ -1,0 +1,176 @@
+"""Undo and redo: versioned writes like any other, on the user's own history in one transcript.
+
+Undo reverses the user's latest action that is not undone yet; redo replays the action they
+undid last, while nothing of theirs has happened since. Either is refused, with a reason that
+names who, when anyone has changed the annotation since (its version moved past the event's
+`version_after`), or when a curator has reviewed it: undo never rewrites reviewed work.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .models import Annotation, AnnotationEvent, Membership, StaleAnnotation, snapshot
+from .models.events import SNAPSHOT_FIELDS
+
+Action = AnnotationEvent.Action
+
+
+class Refused(Exception):
+    """Nothing to undo or redo, or the annotation moved on: the message says which."""
+
+
+@dataclass
+class Outcome:
+    event: AnnotationEvent
+    message: str
+    touched: set[int]  # passages whose fragments changed
+
+
+UNDO_WORDS = {
+    Action.CREATE: "Removed your",
+    Action.UPDATE: "Reverted your edit of the",
+    Action.DELETE: "Restored your",
+}
+REDO_WORDS = {
+    Action.CREATE: "Tagged again:",
+    Action.UPDATE: "Made your edit again of the",
+    Action.DELETE: "Removed again your",
+}
+
+
+def latest_event_id(membership: Membership, transcript) -> int:
+    """The watermark a page carries, so undo can say it reaches back before the page loaded."""
+    events = AnnotationEvent.objects.of(membership, transcript)
+    return events.aggregate(latest=Max("pk"))["latest"] or 0
+
+
+@transaction.atomic
+def undo_last(*, membership: Membership, transcript, page_events: int | None = None) -> Outcome:
+    mine = AnnotationEvent.objects.of(membership, transcript).select_for_update()
+    event = mine.filter(undone=False).exclude(action=Action.REVIEW).order_by("-pk").first()
+    if event is None:
+        raise Refused("Nothing to undo in this transcript.")
+    annotation = _current(event)
+    _check_untouched(event, annotation, membership, undoing=True)
+    touched = _passages(event.before, event.after)
+    if event.action == Action.CREATE:
+        described = _describable(annotation).describe()
+        touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
+        annotation.delete()
+        event.version_after = None
+    elif event.action == Action.UPDATE:
+        annotation = _put(annotation, event.before)
+        described = _describable(annotation).describe()
+        event.version_after = annotation.version
+    else:
+        annotation = _recreate(event.before)
+        Annotation.objects.filter(
+            pk__in=event.before.get("answered_by", []), target__isnull=True
+        ).update(target=annotation)
+        touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
+        described = _describable(annotation).describe()
+        event.version_after = annotation.version
+    event.undone, event.undone_at = True, timezone.now()
+    event.save(update_fields=["undone", "undone_at", "version_after"])
+    message = f"{UNDO_WORDS[event.action]} {described}."
+    if page_events is not None and event.pk <= page_events:
+        when = timezone.localtime(event.created_at).strftime("%-d %b, %H:%M")
+        message = f"Undone an action from before this page was loaded ({when}): {message}"
+    return Outcome(event, message, touched - {None})
+
+
+@transaction.atomic
+def redo_last(*, membership: Membership, transcript) -> Outcome:
+    mine = AnnotationEvent.objects.of(membership, transcript).select_for_update()
+    event = mine.filter(undone=True).order_by("-undone_at", "-pk").first()
+    if event is None or mine.filter(undone=False, pk__gt=event.pk).exists():
+        raise Refused("Nothing to redo: redo replays what you undid, until you do something new.")
+    annotation = _current(event)
+    _check_untouched(event, annotation, membership, undoing=False)
+    touched = _passages(event.before, event.after)
+    if event.action == Action.CREATE:
+        try:
+            with transaction.atomic():
+                annotation = _recreate(event.after)
+        except IntegrityError:
+            raise Refused("Not redone: you have tagged exactly this again meanwhile.") from None
+        event.version_after = annotation.version
+        described = _describable(annotation).describe()
+    elif event.action == Action.UPDATE:
+        annotation = _put(annotation, event.after)
+        event.version_after = annotation.version
+        described = _describable(annotation).describe()
+    else:
+        described = _describable(annotation).describe()
+        touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
+        annotation.delete()
+        event.version_after = None
+    event.undone, event.undone_at = False, None
+    event.save(update_fields=["undone", "undone_at", "version_after"])
+    message = f"{REDO_WORDS[event.action]} {described}."
+    return Outcome(event, message, touched - {None})
+
+
+def _current(event: AnnotationEvent) -> Annotation | None:
+    return Annotation.objects.select_for_update().filter(pk=event.subject).first()
+
+
+def _check_untouched(event, annotation, membership, *, undoing: bool) -> None:
+    """Refuse unless the annotation is exactly as this user's event (or its undo) left it."""
+    exists_now = (event.action == Action.DELETE) != undoing  # after the event or its undo
+    expected = event.version_after
+    if event.version_after is None and exists_now:  # an event older than version_after
+        expected = (event.before or {}).get("version", 0) + 1
+    verb = "undo" if undoing else "redo"
+    if exists_now and annotation is None:
+        stale = StaleAnnotation.about(event.subject, None, since=event.pk)
+        raise Refused(f"Cannot {verb}: {_lower(stale)} Nothing was changed.")
+    if not exists_now and annotation is not None:
+        raise Refused(f"Cannot {verb}: the annotation is back already. Nothing was changed.")
+    if annotation is None:
+        return
+    if annotation.version != expected:
+        stale = StaleAnnotation.about(event.subject, annotation, since=event.pk)
+        raise Refused(f"Cannot {verb}: {_lower(stale)} Nothing was changed.")
+    if annotation.is_reviewed:
+        reviewer = annotation.reviewed_by or "a curator"
+        raise Refused(
+            f"Cannot {verb}: {reviewer} has reviewed this annotation ({annotation.status}); "
+            "undo never changes reviewed work. Nothing was changed."
+        )
+
+
+def _lower(error: Exception) -> str:
+    text = str(error)
+    return text[:1].lower() + text[1:]
+
+
+def _put(annotation: Annotation, fields: dict) -> Annotation:
+    for name in SNAPSHOT_FIELDS:
+        setattr(annotation, name, fields[name])
+    if annotation.target_id and not Annotation.objects.filter(pk=annotation.target_id).exists():
+        annotation.target_id = None  # its target was deleted meanwhile; keep the passage link
+    annotation.version += 1  # editors holding the undone version must reload
+    annotation.save()
+    return annotation
+
+
+def _recreate(fields: dict) -> Annotation:
+    # Under its old id, so links and the history still point at it.
+    annotation = _put(Annotation(pk=fields["id"], version=fields["version"]), fields)
+    AnnotationEvent.objects.about(annotation.pk).update(annotation=annotation)
+    return annotation
+
+
+def _passages(*snapshots) -> set[int]:
+    return {s.get(key) for s in snapshots if s for key in ("passage_id", "target_passage_id")}
+
+
+def _describable(annotation: Annotation) -> Annotation:
+    return Annotation.objects.select_related("tag", "passage__turn__speaker").get(pk=annotation.pk)
+
+
+__all__ = ["Outcome", "Refused", "latest_event_id", "redo_last", "snapshot", "undo_last"]
