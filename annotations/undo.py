@@ -2,8 +2,9 @@
 
 Undo reverses the user's latest action that is not undone yet; redo replays the action they
 undid last, while nothing of theirs has happened since. Either is refused, with a reason that
-names who, when anyone has changed the annotation since (its version moved past the event's
-`version_after`), or when a curator has reviewed it: undo never rewrites reviewed work.
+names who, when anyone else has changed the annotation since (a later event of theirs that
+stands: every write records one), or when a curator has reviewed it: undo never rewrites
+reviewed work. Each bumps the version, so an editor holding the old one gets a 409.
 """
 
 from dataclasses import dataclass
@@ -59,14 +60,14 @@ def undo_last(*, membership: Membership, transcript, page_events: int | None = N
     if event.action == Action.CREATE:
         described = _describable(annotation).describe()
         touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
+        event.version_after = annotation.version  # redo brings it back at this version
         annotation.delete()
-        event.version_after = None
     elif event.action == Action.UPDATE:
         annotation = _put(annotation, event.before)
         described = _describable(annotation).describe()
         event.version_after = annotation.version
     else:
-        annotation = _recreate(event.before)
+        annotation = _recreate(event.before, event.version_after or event.before["version"])
         Annotation.objects.filter(
             pk__in=event.before.get("answered_by", []), target__isnull=True
         ).update(target=annotation)
@@ -94,7 +95,7 @@ def redo_last(*, membership: Membership, transcript) -> Outcome:
     if event.action == Action.CREATE:
         try:
             with transaction.atomic():
-                annotation = _recreate(event.after)
+                annotation = _recreate(event.after, event.version_after)
         except IntegrityError:
             raise Refused("Not redone: you have tagged exactly this again meanwhile.") from None
         event.version_after = annotation.version
@@ -106,8 +107,8 @@ def redo_last(*, membership: Membership, transcript) -> Outcome:
     else:
         described = _describable(annotation).describe()
         touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
+        event.version_after = annotation.version  # undo brings it back at this version
         annotation.delete()
-        event.version_after = None
     event.undone, event.undone_at = False, None
     event.save(update_fields=["undone", "undone_at", "version_after"])
     message = f"{REDO_WORDS[event.action]} {described}."
@@ -120,11 +121,36 @@ def _current(event: AnnotationEvent) -> Annotation | None:
 
 def _check_untouched(event, annotation, membership, *, undoing: bool) -> None:
     """Refuse unless the annotation is exactly as this user's event (or its undo) left it."""
-    exists_now = (event.action == Action.DELETE) != undoing  # after the event or its undo
-    expected = event.version_after
-    if event.version_after is None and exists_now:  # an event older than version_after
-        expected = (event.before or {}).get("version", 0) + 1
+    if event.action == Action.CREATE:
+        exists_now = undoing  # undo removes what was created; redo makes it again
+    elif event.action == Action.DELETE:
+        exists_now = not undoing
+    else:
+        exists_now = True
     verb = "undo" if undoing else "redo"
+    if annotation is not None and annotation.is_reviewed:
+        reviewer = annotation.reviewed_by or "a curator"
+        raise Refused(
+            f"Cannot {verb}: {reviewer} has reviewed this annotation ({annotation.status}); "
+            "undo never changes reviewed work. Nothing was changed."
+        )
+    # Every write records an event, so "changed since" is a colleague's later event that stands
+    # (one they undid themselves does not count). Our own later ones are undone already.
+    later = (
+        AnnotationEvent.objects.about(event.subject)
+        .filter(pk__gt=event.pk, undone=False)
+        .exclude(user=membership.user)
+        .select_related("user")
+        .order_by("-pk")
+        .first()
+    )
+    if later is not None:
+        done = "deleted" if later.action == Action.DELETE else "changed"
+        when = timezone.localtime(later.created_at).strftime("%-d %b, %H:%M")
+        raise Refused(
+            f"Cannot {verb}: this annotation was {done} by {later.user} since ({when}). "
+            "Nothing was changed."
+        )
     if exists_now and annotation is None:
         stale = StaleAnnotation.about(event.subject, None, since=event.pk)
         raise Refused(f"Cannot {verb}: {_lower(stale)} Nothing was changed.")
@@ -132,15 +158,6 @@ def _check_untouched(event, annotation, membership, *, undoing: bool) -> None:
         raise Refused(f"Cannot {verb}: the annotation is back already. Nothing was changed.")
     if annotation is None:
         return
-    if annotation.version != expected:
-        stale = StaleAnnotation.about(event.subject, annotation, since=event.pk)
-        raise Refused(f"Cannot {verb}: {_lower(stale)} Nothing was changed.")
-    if annotation.is_reviewed:
-        reviewer = annotation.reviewed_by or "a curator"
-        raise Refused(
-            f"Cannot {verb}: {reviewer} has reviewed this annotation ({annotation.status}); "
-            "undo never changes reviewed work. Nothing was changed."
-        )
 
 
 def _lower(error: Exception) -> str:
@@ -148,19 +165,22 @@ def _lower(error: Exception) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _put(annotation: Annotation, fields: dict) -> Annotation:
+def _put(annotation: Annotation, fields: dict, *, bump: bool = True) -> Annotation:
     for name in SNAPSHOT_FIELDS:
         setattr(annotation, name, fields[name])
     if annotation.target_id and not Annotation.objects.filter(pk=annotation.target_id).exists():
         annotation.target_id = None  # its target was deleted meanwhile; keep the passage link
-    annotation.version += 1  # editors holding the undone version must reload
+    if bump:
+        annotation.version += 1  # editors holding the undone version must reload
     annotation.save()
     return annotation
 
 
-def _recreate(fields: dict) -> Annotation:
-    # Under its old id, so links and the history still point at it.
-    annotation = _put(Annotation(pk=fields["id"], version=fields["version"]), fields)
+def _recreate(fields: dict, version: int) -> Annotation:
+    # Under its old id and at the version it was removed at, so the events before this one
+    # (which expect that version) can still be undone, and links and history point at it.
+    annotation = Annotation(pk=fields["id"], version=version)
+    annotation = _put(annotation, fields, bump=False)
     AnnotationEvent.objects.about(annotation.pk).update(annotation=annotation)
     return annotation
 

@@ -59,12 +59,19 @@ class RequestLogMiddleware:
             context["user_id"] = user.pk if user is not None and user.is_authenticated else None
             response["X-Request-ID"] = request.request_id
             level = logging.ERROR if response.status_code >= 500 else logging.INFO
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            # The message reads alone in a plain log; the fields are there for the JSON one.
+            # request.path has no query string, so tokens and search terms stay out of logs.
             logger.log(
                 level,
-                "request",
+                "%s %s %s %sms",
+                request.method,
+                request.path,
+                response.status_code,
+                duration_ms,
                 extra={
                     "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "duration_ms": duration_ms,
                     "htmx": bool(getattr(request, "htmx", False)),
                 },
             )

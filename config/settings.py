@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "config.observability.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.security.RefuseNulMiddleware",  # before CSRF, which reads the form too
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Login by default, so a view that forgets @login_required is still closed;

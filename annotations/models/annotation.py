@@ -382,7 +382,7 @@ class Annotation(models.Model):
             action=action,
             before=before,
             after=after,
-            version_after=None if action == AnnotationEvent.Action.DELETE else self.version,
+            version_after=self.version,  # for a deletion, the version it was deleted at
         )
 
     def member(self, by) -> Membership:

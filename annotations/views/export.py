@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_safe
 
 from ..access import membership_or_404
 from ..export import FORMATS, filename, select
@@ -8,6 +9,7 @@ from ..forms import ExportForm
 from ..models import Annotation
 
 
+@require_safe
 @login_required
 def project_export(request: HttpRequest, slug: str) -> HttpResponse:
     """The export form; submitted (a GET, so a download link can be shared) it streams the file."""

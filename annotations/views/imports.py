@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
@@ -22,6 +23,7 @@ TEMPLATE = "annotations/transcript_import.html"
 PREVIEW_TURNS = 6
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 @vary_on_headers("HX-Request")
 def transcript_import(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_safe
 
 from transcripts.models import count_of
 
@@ -8,6 +9,7 @@ from ..access import membership_or_404
 from ..models import Annotation, Project
 
 
+@require_safe
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     links = Project.transcripts.through.objects.all()
@@ -17,6 +19,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "annotations/project_list.html", {"projects": projects})
 
 
+@require_safe
 @login_required
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_or_404(request, slug)

@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from transcripts.models import Passage, Transcript
@@ -189,6 +189,7 @@ def workspace_context(request: HttpRequest, membership: Membership, transcript, 
     }
 
 
+@require_safe
 @login_required
 @vary_on_headers("HX-Request")
 def workspace(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
@@ -224,6 +225,7 @@ def progress_update(request: HttpRequest, slug: str, transcript_id: int) -> Http
     return TemplateResponse(request, "annotations/workspace.html#progress", context)
 
 
+@require_safe
 @login_required
 def tag_styles(request: HttpRequest, slug: str) -> HttpResponse:
     """Tag colours as CSS classes: a stylesheet, so templates need no inline style attributes."""

@@ -165,7 +165,7 @@ def test_disagreement_target_picked_with_the_keyboard(workspace, transcript):
     )
 
 
-def test_undo_with_u(workspace, transcript):
+def test_undo_with_u_and_redo_with_shift_u(workspace, transcript):
     page = workspace
     target = passage(transcript, 0)
     page.keyboard.press("j")
@@ -173,10 +173,20 @@ def test_undo_with_u(workspace, transcript):
     expect(chips(page, target)).to_have_count(1)
     page.keyboard.press("u")
     expect(chips(page, target)).to_have_count(0)
-    expect(page.locator("#messages")).to_contain_text("Undone")
+    # It says exactly what it undid: the tag, the words, the speaker and the turn.
+    expect(page.locator("#messages")).to_contain_text(
+        f"Removed your Commitment on ‘{target.text}’ (SECRETARY CLINTON, turn 1)"
+    )
     assert not Annotation.objects.exists()
+    page.keyboard.press("Shift+U")
+    expect(chips(page, target)).to_have_count(1)
+    expect(page.locator("#messages")).to_contain_text("Tagged again: Commitment on")
+    assert Annotation.objects.get().passage_id == target.pk
+    page.keyboard.press("u")
+    expect(chips(page, target)).to_have_count(0)
     page.keyboard.press("u")
     expect(page.locator("#messages")).to_contain_text("Nothing to undo")
+    page.screenshot(path=str(ARTIFACTS / "workspace-undo.png"))
 
 
 def test_edit_attributes_in_the_details_panel(workspace, transcript):
