@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 
 from transcripts.models import Passage, Speaker, Transcript, Turn
 
+from .forms import IdChoiceField
 from .models import Annotation, AnnotationEvent, Membership, Progress, Project, Tag
 
 PROJECT_PATHS = {
@@ -69,6 +70,7 @@ class ProjectScopedAdmin:
         return scoped(self.model, queryset, request.user, Project.objects.curated_by(request.user))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", IdChoiceField)  # a 30-digit id is a form error, not a 500
         if not request.user.is_superuser:
             choices = choices_for(db_field.related_model, request.user, editing=self.model)
             if choices is not None:

@@ -13,6 +13,30 @@ from transcripts.models import Passage
 from .export import FORMATS, Selection
 from .models import Annotation, Membership, Tag
 
+BIGINT_MAX = 2**63 - 1
+
+
+def whole_number(value) -> int | None:
+    # ASCII digits only, and small enough for a bigint column: SQLite raises OverflowError on a
+    # larger id in a query (a 500 from a hand-edited URL), and "１２".isdigit() is True too.
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if number <= BIGINT_MAX else None
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that says "not a valid choice" to an id no database column can hold,
+    instead of letting the lookup raise OverflowError (SQLite) or ValueError (5,000 digits)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and whole_number(value) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
 
 class TargetMixin:
     """Resolves `target` (an annotation) and `target_passage` within one transcript."""
@@ -48,7 +72,7 @@ class TargetMixin:
 
 class AnnotationCreateForm(TargetMixin, forms.Form):
     passage = forms.IntegerField()
-    tag = forms.ModelChoiceField(
+    tag = IdChoiceField(
         queryset=Tag.objects.none(),
         error_messages={"invalid_choice": "That tag is not one of this project's tags."},
     )
@@ -103,7 +127,7 @@ class AnnotationEditForm(TargetMixin, forms.Form):
     """The details panel: tag, note, attributes (from `attr-<name>` fields), target."""
 
     version = forms.IntegerField(min_value=1)
-    tag = forms.ModelChoiceField(
+    tag = IdChoiceField(
         queryset=Tag.objects.none(),
         error_messages={"invalid_choice": "That tag is not one of this project's tags."},
     )

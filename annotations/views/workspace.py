@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from transcripts.models import Passage, Transcript
 
 from ..access import membership_or_404, transcript_or_404
+from ..forms import whole_number
 from ..models import Annotation, Membership, Progress
 from ..undo import latest_event_id
 
@@ -29,19 +30,6 @@ CHUNK_TURNS = 25  # the first screen renders this many turns; the rest load as t
 def load_workspace(request: HttpRequest, slug: str, transcript_id: int):
     membership = membership_or_404(request, slug)
     return membership, transcript_or_404(membership, transcript_id)
-
-
-BIGINT_MAX = 2**63 - 1
-
-
-def whole_number(value) -> int | None:
-    # ASCII digits only, and small enough for a bigint column: SQLite raises OverflowError on a
-    # larger id in a query (a 500 from a hand-edited URL), and "１２".isdigit() is True too.
-    text = str(value or "")
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if number <= BIGINT_MAX else None
 
 
 @dataclass(frozen=True)
