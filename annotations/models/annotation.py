@@ -209,7 +209,10 @@ class AnnotationQuerySet(models.QuerySet):
     @transaction.atomic
     def review(self, status: str, *, by) -> int:
         """Accept or reject these annotations as `by` (a curator): versions bumped, recorded."""
-        now, rows = timezone.now(), list(self.select_for_update().select_related("tag"))
+        # Re-read by id: the caller's queryset may join nullable tables (the admin's list does),
+        # and PostgreSQL cannot lock the nullable side of an outer join.
+        locked = Annotation.objects.filter(pk__in=self.values("pk")).select_related("tag")
+        now, rows = timezone.now(), list(locked.select_for_update(of=("self",)))
         events = []
         for annotation in rows:
             before = snapshot(annotation)

@@ -193,6 +193,8 @@ def annotation_update(request, membership: Membership, annotation: Annotation) -
             return refused([f"Not saved: {stale}"], status=409, clear_details=True)
         current = load_annotation(request, membership.project.slug, annotation.pk)[1]
         who = stale.changed_by or "someone else"
+        if stale.changed_by == request.user:
+            who = "you"  # in another tab or window
         reason = (
             f"Not saved: {who} saved this annotation meanwhile (it is now version "
             f"{current.version}, you edited version {version}). "

@@ -147,6 +147,24 @@ def test_disagreement_with_its_target_both_ends_linked(workspace, project, trans
     expect(page.locator(f"#annotation-{dispute.pk}")).to_have_class(re.compile("is-linked"))
 
 
+def test_disagreement_target_picked_by_clicking_the_claims_highlight(workspace, transcript):
+    page = workspace
+    claim_passage, dispute_passage = passage(transcript, 1), passage(transcript, 4)
+    page.locator(f"#passage-{claim_passage.pk}").click()
+    page.keyboard.press("c")
+    highlight = page.locator(f"#passage-{claim_passage.pk} mark.hl")
+    expect(highlight).to_have_count(1)
+    claim = Annotation.objects.get()
+    page.locator(f"#passage-{dispute_passage.pk}").click()
+    page.keyboard.press("d")
+    highlight.click()  # the claim's highlighted words, not its small chip
+    expect(page.locator(f"#passage-{dispute_passage.pk} .link-note")).to_be_visible()
+    dispute = Annotation.objects.get(tag__shortcut="d")
+    # The annotation itself is linked, so the export's target_annotation_id is filled.
+    assert (dispute.target, dispute.target_passage) == (claim, claim_passage)
+    screenshot(page, "workspace-target-by-highlight")
+
+
 def test_disagreement_target_picked_with_the_keyboard(workspace, transcript):
     page = workspace
     for _ in range(4):  # speech passages 0, 1, 2, then 4 (the stage direction is skipped)
@@ -186,7 +204,7 @@ def test_undo_with_u_and_redo_with_shift_u(workspace, transcript):
     expect(chips(page, target)).to_have_count(0)
     page.keyboard.press("u")
     expect(page.locator("#messages")).to_contain_text("Nothing to undo")
-    page.screenshot(path=str(ARTIFACTS / "workspace-undo.png"))
+    screenshot(page, "workspace-undo")
 
 
 def test_edit_attributes_in_the_details_panel(workspace, transcript):

@@ -44,8 +44,13 @@ def race(url, data, *people) -> dict:
 def test_two_people_save_the_same_annotation_one_is_told(project, transcript, annotator, curator):
     tag = project.tags.get(name="Claim")
     for round_ in range(5):
+        span = (None, None) if round_ < 3 else (0, round_)  # never an exact copy of an earlier
         annotation = AnnotationFactory(
-            passage=transcript.passages.speech()[round_ % 3], tag=tag, annotator=annotator
+            passage=transcript.passages.speech()[round_ % 3],
+            tag=tag,
+            annotator=annotator,
+            start=span[0],
+            end=span[1],
         )
         url = reverse("annotations:annotation_detail", args=[project.slug, annotation.pk])
         data = {"version": 1, "tag": tag.pk}
@@ -53,7 +58,7 @@ def test_two_people_save_the_same_annotation_one_is_told(project, transcript, an
         statuses = sorted(response.status_code for response in answers.values())
         assert statuses == [200, 409], statuses
         loser = next(n for n, r in answers.items() if r.status_code == 409)
-        assert "someone else saved this annotation meanwhile" in answers[loser].text
+        assert "saved this annotation meanwhile" in answers[loser].text
         fresh = Annotation.objects.get(pk=annotation.pk)
         assert fresh.version == 2 and fresh.note != loser  # the winner's note, saved once
         assert AnnotationEvent.objects.filter(annotation=annotation, action="update").count() == 1
@@ -84,3 +89,30 @@ def test_a_room_of_annotators_tagging_at_once(project, transcript):
     texts = dict(transcript.passages.values_list("pk", "text"))
     assert all(texts[p][s:e] == q for _, p, s, e, q in rows)
     assert AnnotationEvent.objects.filter(action="create").count() == len(rows)
+
+
+def test_a_create_retried_at_the_same_moment_is_saved_once(project, transcript, annotator):
+    # A client whose connection dropped sends the create again while the first is still in
+    # flight: both carry the same request id, so exactly one row, and both are answered 200.
+    url = reverse("annotations:annotation_create", args=[project.slug, transcript.pk])
+    tag = project.tags.get(name="Claim")
+    for n, passage in enumerate(transcript.passages.speech()):
+        data = {
+            "passage": passage.pk,
+            "tag": tag.pk,
+            "request_id": f"{n:08d}-0000-4000-8000-{n:012d}",
+        }
+        answers = race(url, data, (annotator, "first"), (annotator, "retry"))
+        assert sorted(r.status_code for r in answers.values()) == [200, 200]
+        assert Annotation.objects.filter(passage=passage).count() == 1
+    assert AnnotationEvent.objects.filter(action="create").count() == Annotation.objects.count()
+
+
+def test_the_same_key_pressed_in_two_tabs_at_once_makes_one_annotation(
+    project, transcript, annotator
+):
+    url = reverse("annotations:annotation_create", args=[project.slug, transcript.pk])
+    passage, tag = transcript.passages.speech().first(), project.tags.get(name="Claim")
+    answers = race(url, {"passage": passage.pk, "tag": tag.pk}, (annotator, "a"), (annotator, "b"))
+    assert sorted(r.status_code for r in answers.values()) == [200, 409]
+    assert Annotation.objects.count() == 1

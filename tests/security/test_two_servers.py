@@ -200,7 +200,7 @@ def test_work_through_one_server_is_seen_through_the_other(servers, owner, proje
     edit = {"version": 1, "tag": tag.pk, "note": "through two"}
     assert visitor.post(two, detail, edit)[0] == 302
     visitor.post(one, detail, {**edit, "note": "through one, stale"})
-    assert "someone else saved this annotation meanwhile" in visitor.get(one, detail)[2]
+    assert "you saved this annotation meanwhile" in visitor.get(one, detail)[2]
     assert Annotation.objects.get().note == "through two"
 
     # Logging out through the first ends the session on the second.
