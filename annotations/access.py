@@ -20,8 +20,17 @@ REFUSALS = {
 def membership_or_404(
     request: HttpRequest, slug: str, *, role: str = Membership.Role.ANNOTATOR
 ) -> Membership:
-    project = get_object_or_404(Project.objects.for_user(request.user), slug=slug)
-    membership = project.membership_of(request.user)
+    # One query for a member: their membership with its project.
+    user = request.user
+    membership = (
+        Membership.objects.select_related("project").filter(project__slug=slug, user=user).first()
+        if user.is_authenticated
+        else None
+    )
+    if membership is None:
+        project = get_object_or_404(Project.objects.for_user(user), slug=slug)
+        membership = project.membership_of(user)  # a superuser, acting as an owner
+    membership.user = user  # the request's: no query for it
     if not membership.has_role(role):
         raise PermissionDenied(REFUSALS[role])
     return membership

@@ -49,11 +49,14 @@ def _fk(annotation, name: str):
 def check_one_project(annotations: Iterable["Annotation"]) -> None:
     """Raise WrongProject unless each annotation's passage, target passage and target are
     in its tag's project. A few queries for any number of annotations."""
-    annotations = [
-        Annotation(**{f"{name}_id": _fk(a, name) for name in LINKS}) for a in annotations
-    ]
+    given = list(annotations)
     tag_project = {}
-    for ids in _chunks({a.tag_id for a in annotations}):
+    for a in given:  # a tag already loaded with the annotation needs no query
+        tag = a._state.fields_cache.get("tag")
+        if tag is not None and tag.pk is not None and tag.pk == _fk(a, "tag"):
+            tag_project[tag.pk] = tag.project_id
+    annotations = [Annotation(**{f"{name}_id": _fk(a, name) for name in LINKS}) for a in given]
+    for ids in _chunks({a.tag_id for a in annotations} - set(tag_project)):
         tag_project |= dict(Tag.objects.filter(pk__in=ids).values_list("pk", "project_id"))
     passages = {a.passage_id for a in annotations} | {a.target_passage_id for a in annotations}
     placed = set()  # (passage, project) pairs: a transcript may be in several projects
@@ -95,13 +98,15 @@ class StaleAnnotation(Exception):
 
     @classmethod
     def about(cls, annotation_id: int, current, *, since: int = 0) -> "StaleAnnotation":
-        event = (
-            AnnotationEvent.objects.about(annotation_id)
-            .filter(pk__gt=since)
-            .select_related("user")
-            .order_by("-pk")
-            .first()
-        )
+        # The event that left it as it is now: the deletion, or the write that made its version.
+        events = AnnotationEvent.objects.about(annotation_id).filter(pk__gt=since)
+        if current is None:
+            events = events.filter(action=AnnotationEvent.Action.DELETE)
+        else:
+            events = events.filter(version_after=current.version).exclude(
+                action=AnnotationEvent.Action.DELETE
+            )
+        event = events.select_related("user").order_by("-pk").first()
         return cls(current, event.user if event else None)
 
 
@@ -174,7 +179,6 @@ class AnnotationQuerySet(models.QuerySet):
             check_one_project(rows)
         return super().update(**kwargs)
 
-    @transaction.atomic
     def create_by(self, membership: Membership, *, request_id=None, **fields) -> "Annotation":
         """Create an annotation by `membership`'s user and record it, once per request id.
 
@@ -188,12 +192,12 @@ class AnnotationQuerySet(models.QuerySet):
             if done is not None:
                 return done
         annotation = Annotation(annotator=user, request_id=request_id, **fields)
-        existing = self.exact_copy_of(annotation).select_related("tag").first()
-        if existing is not None:
-            raise DuplicateAnnotation(existing)
-        try:
+        try:  # the unique constraints decide: a copy or a repeated request id cannot slip in
             with transaction.atomic():
                 annotation.save(force_insert=True)
+                annotation.record(
+                    membership, AnnotationEvent.Action.CREATE, after=snapshot(annotation)
+                )
         except IntegrityError:
             if request_id is not None:
                 done = self.filter(annotator=user, request_id=request_id).first()
@@ -203,7 +207,6 @@ class AnnotationQuerySet(models.QuerySet):
             if existing is not None:
                 raise DuplicateAnnotation(existing) from None
             raise
-        annotation.record(membership, AnnotationEvent.Action.CREATE, after=snapshot(annotation))
         return annotation
 
     @transaction.atomic
@@ -365,6 +368,9 @@ class Annotation(models.Model):
         return {f"{name}_id": getattr(self, f"{name}_id") for name in LINKS}
 
     def passage_transcript_id(self) -> int:
+        passage = self._state.fields_cache.get("passage")
+        if passage is not None and passage.pk == self.passage_id:
+            return passage.transcript_id
         return Passage.objects.values_list("transcript_id", flat=True).get(pk=self.passage_id)
 
     def describe(self) -> str:

@@ -28,12 +28,17 @@ from .workspace import (
 )
 
 
-def changes(request, membership, transcript, passage_ids, *, status=200, **extra):
-    """The fragments an action changed, as one htmx response of out-of-band swaps."""
+def changes(
+    request, membership, transcript, passage_ids, annotation_ids=(), *, status=200, **extra
+):
+    """The fragments an action changed, as one htmx response of out-of-band swaps: the
+    passages touched, each touched item of the list, the counts. Its size does not grow
+    with the number of annotations in the transcript."""
     context = workspace_context(request, membership, transcript, **extra)
     context["changed"] = display_passages(membership).filter(
         transcript=transcript, pk__in=[pk for pk in passage_ids if pk]
     )
+    context["panel_changes"] = context["panel"].changes(annotation_ids)
     response = TemplateResponse(
         request, "annotations/workspace.html#changes", context, status=status
     )
@@ -109,7 +114,7 @@ def annotation_create(request: HttpRequest, slug: str, transcript_id: int) -> Ht
         messages.success(request, f"Tagged as {annotation.tag.name}.")
         return back_to(transcript, membership)
     touched = [annotation.passage_id, annotation.target_passage_id]
-    return changes(request, membership, transcript, touched)
+    return changes(request, membership, transcript, touched, [annotation.pk])
 
 
 def details_context(membership, annotation, form=None, *, data=None, tag=None, **extra) -> dict:
@@ -215,7 +220,7 @@ def annotation_update(request, membership: Membership, annotation: Annotation) -
         return back_to(transcript, membership, annotation)
     touched = before | {annotation.target_passage_id}
     extra = details_context(membership, annotation)
-    return changes(request, membership, transcript, touched, **extra)
+    return changes(request, membership, transcript, touched, [annotation.pk], **extra)
 
 
 @require_POST
@@ -236,7 +241,7 @@ def annotation_delete(request: HttpRequest, slug: str, annotation_id: int) -> Ht
     messages.info(request, f"Deleted the {described}. Press u to undo.")
     if not request.htmx:
         return back_to(transcript, membership)
-    return changes(request, membership, transcript, touched, clear_details=True)
+    return changes(request, membership, transcript, touched, [annotation.pk], clear_details=True)
 
 
 @require_POST
@@ -262,4 +267,5 @@ def replay(request, membership, transcript, verb, **options) -> HttpResponse:
     messages.info(request, outcome.message)
     if not request.htmx:
         return back_to(transcript, membership)
-    return changes(request, membership, transcript, outcome.touched, clear_details=True)
+    touched, changed = outcome.touched, [outcome.event.subject]
+    return changes(request, membership, transcript, touched, changed, clear_details=True)

@@ -23,6 +23,7 @@ from ..access import membership_or_404, transcript_or_404
 from ..forms import whole_number
 from ..models import Annotation, Membership, Progress
 from ..undo import latest_event_id
+from .panel import Key, Panel
 
 CHUNK_TURNS = 25  # the first screen renders this many turns; the rest load as they scroll in
 
@@ -152,13 +153,7 @@ def workspace_context(request: HttpRequest, membership: Membership, transcript, 
     query = request.POST if request.method == "POST" else request.GET
     filters = Filters.from_query(query)
     project = membership.project
-    panel = visible_annotations(membership, transcript).select_related(
-        "tag", "annotator", "passage__turn__speaker", "target_passage__turn__speaker"
-    )
-    if filters.panel_tag:
-        panel = panel.filter(tag_id=filters.panel_tag)
-    if filters.panel_speaker:
-        panel = panel.filter(passage__turn__speaker_id=filters.panel_speaker)
+    panel = Panel(membership, transcript, filters, Key.parse(query.get("panel_after")))
     return {
         "project": project,
         "membership": membership,
@@ -167,7 +162,7 @@ def workspace_context(request: HttpRequest, membership: Membership, transcript, 
         "speakers": transcript.speakers.all(),
         "filters": filters,
         "chunk": Chunk(membership, transcript, filters, whole_number(query.get("from")) or 0),
-        "panel_annotations": panel.order_by("passage__position", "start", "pk"),
+        "panel": panel,  # a page of the list, evaluated only if a template asks
         "progress": ProgressSummary(membership, transcript),
         "workspace_url": reverse("annotations:workspace", args=[project.slug, transcript.pk]),
         "selected": None,
@@ -184,7 +179,9 @@ def workspace(request: HttpRequest, slug: str, transcript_id: int) -> HttpRespon
     membership, transcript = load_workspace(request, slug, transcript_id)
     template = "annotations/workspace.html"
     if request.htmx and not request.htmx.history_restore_request:
-        if "from" in request.GET:
+        if "panel_after" in request.GET:
+            template += "#panel-page"
+        elif "from" in request.GET:
             template += "#turn-chunk"
         elif request.htmx.target in {"side-panel", "details"}:  # details: closed, empty
             template += "#" + request.htmx.target

@@ -248,7 +248,7 @@ def test_page_queries_do_not_grow_with_the_transcript(
     client.force_login(annotator)
     for t in (short, long, seed):
         url = reverse("annotations:workspace", args=[project.slug, t.pk])
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(17):
             assert client.get(url).status_code == 200
         with django_assert_max_num_queries(12):
             client.get(url, headers=HTMX)
