@@ -2,11 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db import router
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from transcripts.admin import TranscriptAdmin as BaseTranscriptAdmin
+from transcripts.admin import WithoutSourceText
 from transcripts.models import Transcript
 
 from .admin_scope import PROJECT_PATHS, ProjectScopedAdmin
@@ -68,13 +70,53 @@ class TagInline(admin.TabularInline):
     extra = 0
 
 
+class ProjectAdminForm(forms.ModelForm):
+    """The project's transcripts picked by title; the form's initial value is their ids.
+
+    A ModelForm fills a many-to-many field's initial value with whole objects, so opening a
+    project with a hundred long transcripts loaded a hundred source texts. Declared here, out of
+    the model fields, the choices and the initial value are ids and titles only.
+    """
+
+    transcript_choices = forms.ModelMultipleChoiceField(
+        queryset=Transcript.objects.defer("original_text"),
+        required=False,
+        label="Transcripts",
+        widget=FilteredSelectMultiple("transcripts", is_stacked=False),
+    )
+
+    class Meta:
+        model = Project
+        fields = ["slug", "name", "description", "blind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "transcript_choices" not in self.initial:
+            self.initial["transcript_choices"] = list(
+                self.instance.transcripts.values_list("pk", flat=True)
+            )
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        self.instance.transcripts.set(self.cleaned_data["transcript_choices"])
+
+
 @admin.register(Project)
 class ProjectAdmin(DeletesAnnotationsDeliberately, admin.ModelAdmin):
+    form = ProjectAdminForm
     list_display = ["name", "slug", "blind", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["transcripts"]
+    exclude = ["transcripts"]  # picked through the form's transcript_choices instead
     inlines = [MembershipInline, TagInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser:  # the access rule, as for the model's own fields
+            mine = Transcript.objects.filter(projects__in=Project.objects.owned_by(request.user))
+            choices = form.base_fields["transcript_choices"]
+            choices.queryset = choices.queryset.filter(pk__in=mine.values("pk"))
+        return form
 
 
 @admin.register(Membership)
@@ -190,7 +232,7 @@ class AnnotationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Progress)
-class ProgressAdmin(admin.ModelAdmin):
+class ProgressAdmin(WithoutSourceText, admin.ModelAdmin):
     list_display = ["user", "project", "transcript", "seen_passages", "done_at"]
     list_select_related = ["user", "project", "transcript"]
 

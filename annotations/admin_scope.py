@@ -71,18 +71,23 @@ class ProjectScopedAdmin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs.setdefault("form_class", IdChoiceField)  # a 30-digit id is a form error, not a 500
-        if not request.user.is_superuser:
-            choices = choices_for(db_field.related_model, request.user, editing=self.model)
-            if choices is not None:
-                kwargs["queryset"] = choices
+        self.scope_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self.scope_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def scope_choices(self, db_field, request, kwargs) -> None:
+        related = db_field.related_model
         if not request.user.is_superuser:
-            choices = choices_for(db_field.related_model, request.user, editing=self.model)
+            choices = choices_for(related, request.user, editing=self.model)
             if choices is not None:
                 kwargs["queryset"] = choices
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        if related is Transcript:  # choices show titles, never the source text
+            kwargs["queryset"] = kwargs.get("queryset", Transcript.objects.all()).defer(
+                "original_text"
+            )
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self.may_write(request, obj)

@@ -201,7 +201,8 @@ class ExportForm(forms.Form):
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         project = membership.project
-        self.fields["transcripts"].queryset = project.transcripts.order_by("pk")
+        # Choices show titles: never load each transcript's source text for them.
+        self.fields["transcripts"].queryset = project.transcripts.only("pk", "title").order_by("pk")
         self.fields["tags"].queryset = project.tags.all()
         users = get_user_model().objects.filter(memberships__project=project)
         if not membership.sees_all_annotations():

@@ -214,7 +214,7 @@ def plan_long_csv(text: str, project: Project, *, create_tags: bool = False) -> 
         return plan
     matcher = _Matcher(project, plan, create_tags=create_tags)
     transcripts = {}
-    for transcript in project.transcripts.order_by("pk"):
+    for transcript in project.transcripts.defer("original_text").order_by("pk"):
         transcripts.setdefault(transcript.content_hash, transcript)
     passages = {
         (p.transcript_id, p.position): p

@@ -3,6 +3,15 @@ from django.contrib import admin
 from .models import Passage, Speaker, Transcript, Turn
 
 
+class WithoutSourceText:
+    """Lists of speakers, turns and passages show their transcript's title: join it, but never
+    carry its source text (megabytes a row) into every row of the list."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related("transcript").defer("transcript__original_text")
+
+
 class SpeakerInline(admin.TabularInline):
     model = Speaker
     fields = ["label", "display_name", "role", "position"]
@@ -19,9 +28,13 @@ class TranscriptAdmin(admin.ModelAdmin):
     exclude = ["original_text"]
     inlines = [SpeakerInline]
 
+    def get_queryset(self, request):
+        # The source text can be megabytes a row: lists and forms never need it.
+        return super().get_queryset(request).defer("original_text")
+
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(WithoutSourceText, admin.ModelAdmin):
     list_display = ["label", "display_name", "role", "transcript"]
     list_select_related = ["transcript"]
     search_fields = ["label", "display_name", "role"]
@@ -29,7 +42,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Turn)
-class TurnAdmin(admin.ModelAdmin):
+class TurnAdmin(WithoutSourceText, admin.ModelAdmin):
     list_display = ["transcript", "position", "speaker", "interpreted", "start_time"]
     list_select_related = ["transcript", "speaker"]
     list_filter = ["interpreted"]
@@ -37,7 +50,7 @@ class TurnAdmin(admin.ModelAdmin):
 
 
 @admin.register(Passage)
-class PassageAdmin(admin.ModelAdmin):
+class PassageAdmin(WithoutSourceText, admin.ModelAdmin):
     list_display = ["__str__", "transcript", "position", "kind", "paragraph"]
     list_select_related = ["transcript"]
     list_filter = ["kind"]

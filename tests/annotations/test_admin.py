@@ -87,3 +87,32 @@ def test_annotator_account_cannot_use_the_admin(client):
     client.force_login(UserFactory())
     response = client.get(reverse("admin:annotations_annotation_changelist"))
     assert response.status_code == 302
+
+
+def test_project_form_picks_transcripts_by_title(client, superuser):
+    from ..factories import ProjectFactory, TranscriptWithTurnsFactory
+
+    project, kept, added = (
+        ProjectFactory(),
+        TranscriptWithTurnsFactory(),
+        TranscriptWithTurnsFactory(),
+    )
+    project.transcripts.add(kept)
+    client.force_login(superuser)
+    url = reverse("admin:annotations_project_change", args=[project.pk])
+    page = client.get(url)
+    assert page.context["adminform"].form.initial["transcript_choices"] == [kept.pk]
+    inlines = {}
+    for prefix in ("memberships", "tags"):
+        rows = list(getattr(project, prefix).all())
+        inlines |= {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows)}
+        for n, row in enumerate(rows):
+            inlines[f"{prefix}-{n}-id"] = row.pk
+            inlines[f"{prefix}-{n}-project"] = project.pk
+            for field in ("name", "shortcut", "colour", "position"):
+                if hasattr(row, field):
+                    inlines[f"{prefix}-{n}-{field}"] = getattr(row, field)
+    data = {"slug": project.slug, "name": project.name, "transcript_choices": [kept.pk, added.pk]}
+    response = client.post(url, data | inlines)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert set(project.transcripts.all()) == {kept, added}
