@@ -5,7 +5,9 @@ Every view calls `membership_or_404()`: the lookup starts from the projects the 
 leak), and a role they lack is a 403 with a reason. The admin uses the same QuerySet methods.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -34,6 +36,13 @@ def membership_or_404(
     if not membership.has_role(role):
         raise PermissionDenied(REFUSALS[role])
     return membership
+
+
+def accounts_matching(who: str) -> list:
+    """Up to two accounts whose username or e-mail is `who` (two: it is ambiguous)."""
+    who = who.strip()
+    users = get_user_model().objects.filter(Q(username__iexact=who) | Q(email__iexact=who))
+    return list(users.order_by("pk")[:2])
 
 
 def transcript_or_404(membership: Membership, transcript_id: int):

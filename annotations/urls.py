@@ -1,12 +1,15 @@
 from django.urls import path
 
-from .views import annotating, deletion, export, imports, projects, workspace
+from .views import annotating, deletion, export, imports, members, projects, workspace
 
 app_name = "annotations"
 urlpatterns = [
     path("", projects.project_list, name="project_list"),
     path("p/<slug:slug>/", projects.project_detail, name="project_detail"),
     path("p/<slug:slug>/tags.css", workspace.tag_styles, name="tag_styles"),
+    path("p/<slug:slug>/members/", members.member_list, name="member_list"),
+    path("p/<slug:slug>/members/<int:member_id>/", members.member_change, name="member_change"),
+    path("p/<slug:slug>/layers/", members.layers_toggle, name="layers_toggle"),
     path("p/<slug:slug>/t/<int:transcript_id>/", workspace.workspace, name="workspace"),
     path("p/<slug:slug>/delete/", deletion.project_delete, name="project_delete"),
     path(

@@ -136,6 +136,7 @@ class ProjectFactory(DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"project-{n}")
     name = factory.LazyAttribute(lambda p: p.slug.replace("-", " ").title())
+    blind = False  # most tests are about an open project; new projects in the app are blind
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

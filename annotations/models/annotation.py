@@ -210,8 +210,12 @@ class AnnotationQuerySet(models.QuerySet):
         return annotation
 
     @transaction.atomic
-    def review(self, status: str, *, by) -> int:
-        """Accept or reject these annotations as `by` (a curator): versions bumped, recorded."""
+    def review(self, status: str, *, by, reviewing: bool = True) -> int:
+        """Move these annotations to `status` as `by`: versions bumped, each change recorded.
+
+        Accepting and rejecting (`reviewing`) also note the reviewer; submitting and reopening
+        a transcript's drafts (the annotator's own "mark as done") do not.
+        """
         # Re-read by id: the caller's queryset may join nullable tables (the admin's list does),
         # and PostgreSQL cannot lock the nullable side of an outer join.
         locked = Annotation.objects.filter(pk__in=self.values("pk")).select_related("tag")
@@ -219,7 +223,9 @@ class AnnotationQuerySet(models.QuerySet):
         events = []
         for annotation in rows:
             before = snapshot(annotation)
-            annotation.status, annotation.reviewed_by, annotation.reviewed_at = status, by, now
+            annotation.status = status
+            if reviewing:
+                annotation.reviewed_by, annotation.reviewed_at = by, now
             annotation.version += 1
             events.append(
                 AnnotationEvent(
@@ -228,7 +234,9 @@ class AnnotationQuerySet(models.QuerySet):
                     user=by,
                     annotation=annotation,
                     subject=annotation.pk,
-                    action=AnnotationEvent.Action.REVIEW,
+                    action=AnnotationEvent.Action.REVIEW
+                    if reviewing
+                    else AnnotationEvent.Action.UPDATE,
                     before=before,
                     after=snapshot(annotation),
                     version_after=annotation.version,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from transcripts.importers import ImportResult, import_transcript
 from transcripts.models import Passage, Transcript
@@ -82,7 +83,8 @@ class Project(models.Model):
     description = models.TextField(blank=True, help_text="Shown on the project page.")
     transcripts = models.ManyToManyField(Transcript, related_name="projects", blank=True)
     blind = models.BooleanField(
-        default=False, help_text="Annotators see only their own annotations (curators see all)."
+        default=True,  # independent layers until a curator reveals them: honest agreement
+        help_text="Annotators see only their own annotations (curators see all).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -132,6 +134,21 @@ class Project(models.Model):
             membership.project = self  # sees_all_annotations() reads it: no second query
         return membership
 
+    @transaction.atomic
+    def add_member(self, user, role: str = "annotator") -> "Membership":
+        """Add `user` in `role`, or change their role if they are a member already."""
+        membership, created = Membership.objects.select_for_update().get_or_create(
+            project=self, user=user, defaults={"role": role}
+        )
+        if not created and membership.role != role:
+            membership.change_role(role)
+        return membership
+
+    def set_blind(self, blind: bool) -> None:
+        """Hide the annotators' layers from each other, or reveal them (a curator's call)."""
+        self.blind = blind
+        self.save(update_fields=["blind"])
+
     def role_of(self, user) -> str | None:
         membership = self.membership_of(user)
         return membership.role if membership else None
@@ -161,6 +178,33 @@ class Membership(models.Model):
         return f"{self.user} ({self.role}) in {self.project}"
 
     RANK = {Role.ANNOTATOR: 0, Role.CURATOR: 1, Role.OWNER: 2}
+
+    class LastOwner(Exception):
+        """A project always keeps one owner: the one who can add others and delete it."""
+
+    def change_role(self, role: str) -> None:
+        with transaction.atomic():
+            if self.role == self.Role.OWNER and role != self.Role.OWNER:
+                self._refuse_if_last_owner("change the role of")
+            self.role = role
+            self.save(update_fields=["role"])
+
+    def remove(self) -> None:
+        with transaction.atomic():
+            if self.role == self.Role.OWNER:
+                self._refuse_if_last_owner("remove")
+            self.delete()
+
+    def _refuse_if_last_owner(self, verb: str) -> None:
+        # Lock the project's owner rows, so two owners demoting each other cannot both win.
+        owners = Membership.objects.select_for_update().filter(
+            project_id=self.project_id, role=self.Role.OWNER
+        )
+        if [m.pk for m in owners] == [self.pk]:
+            raise self.LastOwner(
+                f"Cannot {verb} {self.user}: they are the project's last owner. "
+                "Make someone else an owner first."
+            )
 
     def has_role(self, role: str) -> bool:
         """At least `role`: an owner may do what a curator may, a curator what an annotator may."""
@@ -254,3 +298,40 @@ class Progress(models.Model):
 
     def __str__(self):
         return f"{self.user} on {self.transcript}"
+
+    class Reviewed(Exception):
+        """A curator has reviewed some of this work: it can no longer be reopened."""
+
+    def record_seen(self, seen: int, total: int) -> None:
+        if seen > self.seen_passages:
+            self.seen_passages = min(seen, total)
+            self.save(update_fields=["seen_passages", "updated_at"])
+
+    def mine(self):
+        from .annotation import Annotation  # annotation.py imports this module
+
+        return Annotation.objects.in_project(self.project).filter(
+            annotator_id=self.user_id, passage__transcript_id=self.transcript_id
+        )
+
+    @transaction.atomic
+    def mark_done(self) -> int:
+        """Submit: the annotator's drafts on this transcript go to the curators; how many."""
+        drafts = self.mine().filter(status="draft")
+        submitted = drafts.review("submitted", by=self.user, reviewing=False)
+        self.done_at = timezone.now()
+        self.save(update_fields=["done_at", "updated_at"])
+        return submitted
+
+    @transaction.atomic
+    def reopen(self) -> int:
+        """Back to work, while no curator has reviewed any of it: submitted becomes draft again."""
+        if self.mine().reviewed().exists():
+            raise self.Reviewed(
+                "A curator has already reviewed some of your annotations on this transcript, "
+                "so it stays done; ask a curator if something must change."
+            )
+        reopened = self.mine().submitted().review("draft", by=self.user, reviewing=False)
+        self.done_at = None
+        self.save(update_fields=["done_at", "updated_at"])
+        return reopened

@@ -7,13 +7,13 @@ same partials this page is built from (out-of-band swaps), so the two never drif
 from dataclasses import dataclass
 from functools import cached_property, partial
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -200,14 +200,22 @@ def progress_update(request: HttpRequest, slug: str, transcript_id: int) -> Http
     )
     seen = whole_number(request.POST.get("seen"))
     if seen is not None and seen > progress.seen_passages:
-        progress.seen_passages = min(seen, transcript.passages.count())
-    if request.POST.get("done") in {"0", "1"}:
-        progress.done_at = timezone.now() if request.POST["done"] == "1" else None
-    progress.save()
+        progress.record_seen(seen, transcript.passages.count())
+    if request.POST.get("done") == "1":
+        count = progress.mark_done()
+        messages.success(request, f"Done: {count} annotation{'s' * (count != 1)} submitted.")
+    elif request.POST.get("done") == "0":
+        try:
+            count = progress.reopen()
+            messages.info(
+                request, f"Reopened: {count} annotation{'s' * (count != 1)} back to draft."
+            )
+        except Progress.Reviewed as refusal:
+            messages.error(request, str(refusal))
     if not request.htmx:
         return redirect("annotations:workspace", slug=slug, transcript_id=transcript.pk)
     context = workspace_context(request, membership, transcript)
-    return TemplateResponse(request, "annotations/workspace.html#progress", context)
+    return TemplateResponse(request, "annotations/workspace.html#progress-answer", context)
 
 
 @require_safe

@@ -105,6 +105,7 @@ KWARGS: dict[str, Callable[[World, "Route"], object]] = {
     "passage_id": lambda w, r: w.passage.pk,
     "annotation_id": lambda w, r: w.annotation.pk,
     "tag_id": lambda w, r: w.tag.pk,
+    "member_id": lambda w, r: w.project.memberships.get(user=w.users["annotator"]).pk,
     # The admin's own kwargs.
     "app_label": lambda w, r: "annotations",
     "object_id": _admin_object_id,
@@ -122,6 +123,7 @@ FOREIGN = {
     "passage_id": lambda w: w.other["passage"].pk,
     "annotation_id": lambda w: w.other["annotation"].pk,
     "tag_id": lambda w: w.other["tag"].pk,
+    "member_id": lambda w: w.other["tag"].project.memberships.first().pk,
 }
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_slug
 
+from annotations.access import accounts_matching
 from annotations.models import Project
 from transcripts.importers import content_hash, parse, summary
 from transcripts.parsing import FORMATS, ParseError
@@ -39,18 +40,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Parse and report; write nothing."
         )
+        parser.add_argument(
+            "--owner",
+            metavar="USER",
+            help="Username or e-mail: made an owner of the project (a new one has none else).",
+        )
 
-    def handle(self, *args, paths, project, format, title, date, dry_run, **options):
+    def handle(self, *args, paths, project, format, title, date, dry_run, owner, **options):
         try:
             validate_slug(project)
         except ValidationError:
             raise CommandError(f"--project {project!r}: letters, digits, - and _ only") from None
+        owner_user = None
+        if owner:
+            found = accounts_matching(owner)
+            if len(found) != 1:
+                problem = "several accounts match" if found else "no such account"
+                raise CommandError(f"--owner {owner!r}: {problem}")
+            owner_user = found[0]
         target = Project.objects.filter(slug=project).first()
         if target is None and dry_run:
             self.stdout.write(f"Would create project {project!r} with the default tags.")
         elif target is None:
             target = Project.create_with_default_tags(slug=project)
             self.stdout.write(f"Created project {project!r} with the default tags.")
+        if owner_user is not None and target is not None and not dry_run:
+            target.add_member(owner_user, "owner")
+            self.stdout.write(f"{owner_user} is an owner of {project!r}.")
         failures = 0
         for path in paths:
             try:
