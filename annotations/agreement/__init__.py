@@ -36,17 +36,29 @@ from .reliability import (
     observed_agreement,
     pairwise_kappas,
 )
+from .report import Inputs, PairFigures, Report, TagFigures, build_report, report_json, tag_figures
+from .spans import Span, link_f1, span_f1
 
 __all__ = [
     "Estimate",
+    "Inputs",
     "Level",
+    "PairFigures",
+    "Report",
+    "Span",
+    "TagFigures",
+    "build_report",
     "cohen_kappa",
     "cohen_kappa_table",
     "coincidences",
     "fleiss_category_kappas",
     "fleiss_kappa",
     "krippendorff_alpha",
+    "link_f1",
     "mean_defined",
     "observed_agreement",
     "pairwise_kappas",
+    "report_json",
+    "span_f1",
+    "tag_figures",
 ]
