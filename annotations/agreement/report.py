@@ -152,6 +152,9 @@ class Report:
 def build_report(inputs: Inputs, *, tags: Sequence[str] | None = None) -> Report:
     """Per-tag figures pooled over all transcripts, then for each transcript on its own."""
     names = list(inputs.tags) if tags is None else list(tags)
+    unknown = set(names) - set(inputs.tags)
+    if unknown:
+        raise ValueError(f"no such tag: {', '.join(sorted(unknown))}")
     per_transcript = {
         transcript: {name: tag_figures(part, name) for name in names}
         for transcript, part in inputs.by_transcript().items()

@@ -224,3 +224,8 @@ def test_report_json_contract():
     assert set(data["transcripts"]) == {"10", "20"}
     assert data["transcripts"]["10"]["tags"]["Claim"]["units"] == 4
     assert "transcripts" not in data["transcripts"]["10"]
+
+
+def test_report_refuses_an_unknown_tag():
+    with pytest.raises(ValueError, match="no such tag: Claims"):
+        build_report(INPUTS, tags=["Claims"])
