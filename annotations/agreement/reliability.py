@@ -57,17 +57,20 @@ def coincidences(data: ReliabilityData) -> tuple[Counter, int]:
     """
     matrix: Counter = Counter()
     pairable = 0
-    for row in data:
-        counts = Counter(value for value in row if value is not None)
-        m = sum(counts.values())
+    # Units with the same values contribute the same pairs: presence data (0/1 per coder)
+    # has a handful of distinct rows however many passages, so count each kind once.
+    kinds = Counter(tuple(sorted((v for v in row if v is not None), key=repr)) for row in data)
+    for values, units in kinds.items():
+        m = len(values)
         if m < 2:
             continue
-        pairable += 1
+        pairable += units
+        counts = Counter(values)
         for c, n_c in counts.items():
             for k, n_k in counts.items():
                 pairs = n_c * (n_k - 1) if c == k else n_c * n_k
                 if pairs:
-                    matrix[c, k] += pairs / (m - 1)
+                    matrix[c, k] += units * pairs / (m - 1)
     return matrix, pairable
 
 

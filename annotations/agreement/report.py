@@ -92,19 +92,24 @@ def tag_figures(inputs: Inputs, tag: str) -> TagFigures:
     for name, coder, transcript, span in inputs.annotations:
         if name == tag and span.passage in passages and coder in inputs.coded.get(transcript, ()):
             spans[coder][transcript].append(span)
-    marked = {
-        (coder, span.passage)
-        for coder, by_transcript in spans.items()
-        for rows in by_transcript.values()
-        for span in rows
+    marked: dict[int, set] = defaultdict(set)  # passage -> coders who put the tag on it
+    for coder, by_transcript in spans.items():
+        for rows in by_transcript.values():
+            for span in rows:
+                marked[span.passage].add(coder)
+    # Most passages carry no mark: they share their transcript's row of 0 (coded) / None.
+    blank = {
+        transcript: tuple(0 if coder in who else None for coder in coders)
+        for transcript, who in inputs.coded.items()
     }
+    nobody = (None,) * len(coders)
     rows = [
         tuple(
-            None
-            if coder not in inputs.coded.get(transcript, ())
-            else int((coder, passage) in marked)
-            for coder in coders
+            None if value is None else int(coder in marked[passage])
+            for coder, value in zip(coders, blank.get(transcript, nobody), strict=True)
         )
+        if passage in marked
+        else blank.get(transcript, nobody)
         for transcript, passage in inputs.units
     ]
     links = inputs.tags.get(tag, False)

@@ -62,13 +62,17 @@ def exact_matches(a: Sequence[Span], b: Sequence[Span], *, links: bool = False) 
 
 def overlap_matches(a: Sequence[Span], b: Sequence[Span], *, links: bool = False) -> int:
     """One-to-one matches by overlap: pairs sharing most characters are matched first."""
-    by_passage: dict[int, tuple[list[Span], list[Span]]] = defaultdict(lambda: ([], []))
+    left_by: dict[int, list[Span]] = defaultdict(list)
+    right_by: dict[int, list[Span]] = defaultdict(list)
     for span in a:
-        by_passage[span.passage][0].append(span)
+        left_by[span.passage].append(span)
     for span in b:
-        by_passage[span.passage][1].append(span)
+        right_by[span.passage].append(span)
     matched = 0
-    for left, right in by_passage.values():
+    for passage, left in left_by.items():
+        right = right_by.get(passage)
+        if not right:
+            continue
         candidates = sorted(
             (-shared, x.start, y.start, i, j)
             for i, x in enumerate(left)
