@@ -169,8 +169,9 @@ def observed_agreement(data: ReliabilityData) -> Estimate:
 def cohen_kappa_table(table: Sequence[Sequence[float]]) -> Estimate:
     """Cohen's kappa from a k x k table (rows: coder A's category, columns: coder B's).
 
-    Cells may be counts or proportions. Undefined with no items, or when chance agreement is
-    1 (both coders used one and the same category throughout: kappa is 0/0, not "perfect").
+    Cells may be counts or proportions (then `units` is 0: unknown). Undefined with no items,
+    or when chance agreement is 1 (both coders used one and the same category throughout:
+    kappa is 0/0, not "perfect").
     """
     size = len(table)
     if any(len(row) != size for row in table):
@@ -178,7 +179,9 @@ def cohen_kappa_table(table: Sequence[Sequence[float]]) -> Estimate:
     total = sum(sum(row) for row in table)
     if not total:
         return undefined("no items coded by both coders")
-    items = round(total) if total >= 1 else 0  # proportions do not say how many items
+    # Proportions do not say how many items there were: then `units` is 0.
+    counts = all(float(cell).is_integer() for row in table for cell in row)
+    items = int(total) if counts else 0
     observed = sum(table[i][i] for i in range(size)) / total
     rows = [sum(row) / total for row in table]
     columns = [sum(row[j] for row in table) / total for j in range(size)]

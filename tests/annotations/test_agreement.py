@@ -105,7 +105,9 @@ def test_cohen_1960_table():
 
 def test_cohen_1960_table_as_proportions():
     proportions = [[cell / 200 for cell in row] for row in COHEN_1960]
-    assert round(cohen_kappa_table(proportions).value, 3) == 0.492
+    kappa = cohen_kappa_table(proportions)
+    assert round(kappa.value, 3) == 0.492
+    assert kappa.units == 0  # proportions do not say how many items
 
 
 def test_cohen_kappa_from_pairs_matches_the_table():
