@@ -34,3 +34,23 @@ def test_owner_adds_a_member_and_changes_their_role(page, log_in, owner, project
     project.refresh_from_db()
     assert not project.blind
     screenshot(page, "members")
+
+
+def test_curator_reads_the_agreement_figures(page, log_in, project, transcript, annotator, curator):
+    from django.utils import timezone
+
+    from ..factories import AnnotationFactory, ProgressFactory
+
+    claim = project.tags.get(name="Claim")
+    speech = list(transcript.passages.speech())
+    for user in (annotator, curator):
+        AnnotationFactory(passage=speech[0], tag=claim, annotator=user)
+        ProgressFactory(project=project, transcript=transcript, user=user, done_at=timezone.now())
+    log_in(curator)
+    page.goto(project.get_absolute_url())
+    page.get_by_role("link", name="Agreement").click()
+    page.get_by_role("heading", name="Claim").wait_for()
+    page.get_by_label("Anonymise").check()
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("table.list").first).to_contain_text("Annotator 1 · Annotator 2")
+    screenshot(page, "agreement")

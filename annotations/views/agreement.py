@@ -1,0 +1,38 @@
+"""The Agreement page: honest figures per tag, pooled and per transcript, for curators."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_safe
+
+from ..access import membership_or_404
+from ..agreement_data import project_agreement
+from ..models import Membership
+
+
+def pseudonyms(coders) -> dict:
+    """“Annotator 1, 2, …” in a fixed order, for curating without knowing who is who."""
+    return {coder: f"Annotator {n}" for n, coder in enumerate(sorted(coders, key=str), start=1)}
+
+
+@require_safe
+@login_required
+def project_agreement_view(request: HttpRequest, slug: str) -> HttpResponse:
+    # Pairwise figures name the coders: curators and owners only, as for every layer.
+    project = membership_or_404(request, slug, role=Membership.Role.CURATOR).project
+    everyone = request.GET.get("coders") == "all"
+    report = project_agreement(project, all_annotators=everyone)
+    coders = {c for figures in report.tags.values() for c in figures.coders}
+    names = pseudonyms(coders) if request.GET.get("anonymise") == "1" else {c: c for c in coders}
+    titles = dict(project.transcripts.values_list("pk", "title"))
+    context = {
+        "project": project,
+        "report": report,
+        "names": names,
+        "everyone": everyone,
+        "anonymised": request.GET.get("anonymise") == "1",
+        "transcripts": [
+            (titles.get(pk, pk), figures) for pk, figures in report.transcripts.items()
+        ],
+    }
+    return TemplateResponse(request, "annotations/project_agreement.html", context)
