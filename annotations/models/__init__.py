@@ -11,11 +11,21 @@ from .annotation import (
     new_request_id,
 )
 from .events import AnnotationEvent, snapshot
-from .projects import DEFAULT_TAGS, Membership, Progress, Project, ProjectQuerySet, Tag
+from .projects import (
+    DEFAULT_TAGS,
+    Assignment,
+    Membership,
+    Progress,
+    Project,
+    ProjectQuerySet,
+    Tag,
+    distribute,
+)
 
 __all__ = [
     "DEFAULT_TAGS",
     "Annotation",
+    "Assignment",
     "AnnotationEvent",
     "AnnotationQuerySet",
     "DuplicateAnnotation",
@@ -27,6 +37,7 @@ __all__ = [
     "Tag",
     "WrongProject",
     "check_one_project",
+    "distribute",
     "new_request_id",
     "snapshot",
 ]

@@ -335,3 +335,55 @@ class Progress(models.Model):
         self.done_at = None
         self.save(update_fields=["done_at", "updated_at"])
         return reopened
+
+
+class Assignment(models.Model):
+    """A transcript given to a member to annotate (by hand, or by `Project.distribute`)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "transcript", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "transcript", "user"], name="%(app_label)s_%(class)s_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.transcript} to {self.user}"
+
+
+def distribute(project: Project, per_transcript: int) -> int:
+    """Give each transcript `per_transcript` annotators, balanced and deterministic.
+
+    Transcripts in id order; each goes to the annotators with the fewest assignments so far
+    (ties by username), skipping anyone it is already assigned to. Returns how many were added.
+    """
+    annotators = list(
+        project.memberships.filter(role=Membership.Role.ANNOTATOR)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    load = {m.user_id: 0 for m in annotators}
+    have: dict[int, set[int]] = {}
+    for transcript_id, user_id in project.assignments.values_list("transcript_id", "user_id"):
+        have.setdefault(transcript_id, set()).add(user_id)
+        if user_id in load:
+            load[user_id] += 1
+    order = {m.user_id: n for n, m in enumerate(annotators)}
+    new = []
+    for transcript_id in project.transcripts.order_by("pk").values_list("pk", flat=True):
+        given = have.get(transcript_id, set())
+        free = [u for u in load if u not in given]
+        free.sort(key=lambda u: (load[u], order[u]))
+        for user_id in free[: max(0, per_transcript - len(given & set(load)))]:
+            new.append(Assignment(project=project, transcript_id=transcript_id, user_id=user_id))
+            load[user_id] += 1
+    Assignment.objects.bulk_create(new)
+    return len(new)

@@ -10,7 +10,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access import accounts_matching, membership_or_404
-from ..models import Membership
+from ..forms import whole_number
+from ..models import Membership, distribute
 
 TEMPLATE = "annotations/member_list.html"
 
@@ -49,6 +50,10 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
         "members": members,
         "form": form,
         "roles": Membership.Role.choices,
+        "transcripts": project.transcripts.only("pk", "title").order_by("pk"),
+        "assignments": project.assignments.select_related("transcript", "user").only(
+            "transcript__title", "user__username", "transcript_id", "user_id"
+        ),
     }
     return TemplateResponse(request, TEMPLATE, context, status=400 if form.errors else 200)
 
@@ -84,4 +89,31 @@ def layers_toggle(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, "Blind again: annotators see only their own annotations.")
     else:
         messages.success(request, "Layers revealed: annotators now see each other's annotations.")
+    return redirect("annotations:member_list", slug)
+
+
+@require_POST
+@login_required
+def assignments_update(request: HttpRequest, slug: str) -> HttpResponse:
+    """Owners give transcripts to members: `assign` one, `unassign` one, or `distribute` k."""
+    project = membership_or_404(request, slug, role=Membership.Role.OWNER).project
+    action = request.POST.get("action")
+    if action == "distribute":
+        k = whole_number(request.POST.get("per_transcript"))
+        if not k or k > 50:
+            messages.error(request, "Give a number of annotators per transcript, 1 to 50.")
+        else:
+            added = distribute(project, k)
+            messages.success(request, f"Distributed: {added} new assignment{'s' * (added != 1)}.")
+        return redirect("annotations:member_list", slug)
+    transcript = project.transcripts.filter(pk=whole_number(request.POST.get("transcript"))).first()
+    member = project.memberships.filter(pk=whole_number(request.POST.get("member"))).first()
+    if transcript is None or member is None:
+        messages.error(request, "Choose one of this project's transcripts and one of its members.")
+    elif action == "assign":
+        project.assignments.get_or_create(transcript=transcript, user_id=member.user_id)
+        messages.success(request, f"Assigned “{transcript.title}” to {member.user}.")
+    elif action == "unassign":
+        project.assignments.filter(transcript=transcript, user_id=member.user_id).delete()
+        messages.success(request, f"“{transcript.title}” is no longer assigned to {member.user}.")
     return redirect("annotations:member_list", slug)

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from transcripts.models import count_of
 
 from ..access import membership_or_404
-from ..models import Annotation, Project
+from ..models import Annotation, Progress, Project
 
 
 @require_safe
@@ -28,6 +28,10 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     transcripts = project.transcripts.listing().annotate(
         my_annotation_count=count_of(mine, outer="passage__transcript")
     )
+    assigned = assignment_status(project)
+    transcripts = list(transcripts)
+    for transcript in transcripts:
+        transcript.assigned = assigned.get(transcript.pk, [])
     context = {
         "project": project,
         "transcripts": transcripts,
@@ -36,3 +40,26 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_import": membership.can_curate,
     }
     return TemplateResponse(request, "annotations/project_detail.html", context)
+
+
+def assignment_status(project) -> dict[int, list[dict]]:
+    """Per transcript, who it is assigned to and how far they are: two queries in all."""
+    progress = {
+        (p.transcript_id, p.user_id): p
+        for p in Progress.objects.filter(project=project).only(
+            "transcript_id", "user_id", "seen_passages", "done_at"
+        )
+    }
+    status: dict[int, list[dict]] = {}
+    rows = project.assignments.select_related("user").only("transcript_id", "user__username")
+    for assignment in rows.order_by("transcript_id", "user__username"):
+        record = progress.get((assignment.transcript_id, assignment.user_id))
+        state = "not started"
+        if record is not None and record.done_at:
+            state = "done"
+        elif record is not None and record.seen_passages:
+            state = "in progress"
+        seen = record.seen_passages if record else 0
+        entry = {"user": assignment.user.username, "state": state, "seen": seen}
+        status.setdefault(assignment.transcript_id, []).append(entry)
+    return status
