@@ -1,4 +1,4 @@
-"""Bytes to text, and which reader a text needs. Pure Python; no Django.
+"""Bytes to text. Pure Python; no Django.
 
 Line ends are kept as they are: the decoded text is stored as the transcript's original, and
 standoff annotations made on the file count every character.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from .records import looks_tabular
 from .units import ParseError
 
 
@@ -105,50 +104,3 @@ def _check_text(text: str) -> str:
     if not text.strip():
         raise ParseError("the file is empty")
     return text
-
-
-_EXTENSIONS = {
-    ".srt": "srt",
-    ".vtt": "vtt",
-    ".json": "json",
-    ".jsonl": "json",
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-}
-_HTML = re.compile(r"<(?:!doctype html|html|body|p|br|div|strong|b|font|span)\b", re.IGNORECASE)
-# "[{", "{"…, "[]": JSON; "[00:01:02] ANNA: …" or "[CROSSTALK]" is a transcript.
-_JSON_START = re.compile(r"[\[{]\s*[\[{\"\]}]")
-_SRT_START = re.compile(r"\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
-
-
-# A brat standoff line: "T1<TAB>Claim 120 178<TAB>text". Annotations, not a transcript.
-_BRAT_LINE = re.compile(r"T\d+\t\S+ \d+ \d+")
-
-
-def detect_format(text: str, filename: str = "") -> str:
-    """One of FORMATS, or "tei"/"pybytes"/"brat" for shapes we recognise to refuse or unwrap."""
-    head = text.lstrip("\ufeff \t\r\n")[:2000]
-    lowered = head.lower()
-    if filename.lower().endswith(".ann") or _BRAT_LINE.match(head):
-        return "brat"
-    if head.startswith("WEBVTT"):
-        return "vtt"
-    if _SRT_START.match(head):
-        return "srt"
-    if "<tei" in lowered or (lowered.startswith("<?xml") and "tei-c.org" in lowered):
-        return "tei"
-    if re.match(r"b['\"]", head) and text.rstrip().endswith(head[1]) and _HTML.search(head):
-        return "pybytes"
-    extension = "." + filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
-    if extension in _EXTENSIONS and extension not in {".html", ".htm", ".xhtml"}:
-        return _EXTENSIONS[extension]
-    if _JSON_START.match(head):
-        return "json"
-    if extension in {".html", ".htm", ".xhtml"} or len(_HTML.findall(text[:20000])) >= 3:
-        return "html"
-    if looks_tabular(text):
-        return "csv"
-    return "text"

@@ -1,7 +1,7 @@
 """Transcript files in, typed turns and passages out: the contract the importer consumes.
 
-Pure Python, no Django. `parse_transcript` decodes the bytes, picks a reader (`textformat`,
-`markup`, `subtitles`, `records`), then `build_turns` merges the readers' units into turns and
+Pure Python, no Django. `parse_transcript` decodes the bytes, picks a reader from the
+`readers` registry, then `build_turns` merges the readers' units into turns and
 cuts them into passages with `segmenter`. Anything we cannot read raises `ParseError` with a
 one-line reason and, where it applies, the line.
 """
@@ -13,9 +13,9 @@ import json
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from . import markup, records, subtitles, textformat
-from .decoding import decode, detect_format, human_size
+from .decoding import decode, human_size
 from .metadata import date_from_filename, find_date, title_from_filename
+from .readers import FORMATS, detect_format, reader_for
 from .segmenter import INTERPRETER, segment, stage_spans
 from .units import MappedText, Paragraph, ParseError, Reading, Unit
 
@@ -24,12 +24,12 @@ __all__ = [
     "ParsedPassage",
     "ParsedTurn",
     "ParsedTranscript",
+    "FORMATS",
     "decode",
     "detect_format",
     "parse_transcript",
 ]
 
-FORMATS = ("text", "html", "srt", "vtt", "json", "csv")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_LABEL = 200  # Speaker.label's max_length
 MAX_WARNINGS = 50
@@ -75,16 +75,6 @@ class ParsedTranscript:
         return list(dict.fromkeys(turn.speaker_label for turn in self.turns))
 
 
-_READERS = {
-    "text": textformat.read_text,
-    "html": markup.read_html,
-    "srt": subtitles.read_srt,
-    "vtt": subtitles.read_vtt,
-    "json": records.read_json,
-    "csv": records.read_csv,
-}
-
-
 def parse_transcript(
     data: bytes | str,
     *,
@@ -102,34 +92,14 @@ def parse_transcript(
     if not text.strip():
         raise ParseError("the file is empty")
     detected = detect_format(text, filename) if format == "auto" else format
-    if detected == "brat":
-        raise ParseError(
-            "this is a brat standoff annotation file (.ann), not a transcript: import the .txt "
-            "beside it as the transcript, then bring the annotations in with "
-            "`manage.py import_annotations FILE.ann --project SLUG`",
-            line=1,
-        )
-    if detected == "tei":
-        raise ParseError(
-            "TEI XML is not supported yet; export the transcript as plain text or HTML", line=1
-        )
-    offsets_valid = True
-    warnings: list[str] = []
-    if detected == "pybytes":
-        html_text, offsets_valid = markup.unwrap_python_bytes(text), False
-        warnings.append("the file held a Python bytes literal (b'…'); read the HTML inside it")
-        reading = markup.read_html(html_text, monologue_speaker=monologue_speaker)
-        detected = "html"
-    elif detected not in _READERS:
-        raise ParseError(f"unknown format {detected!r}; use one of {', '.join(('auto', *FORMATS))}")
-    else:
-        reading = _READERS[detected](text, monologue_speaker=monologue_speaker)
-    turns = build_turns(reading, offsets_valid=offsets_valid)
+    reading = reader_for(detected).read(text, monologue_speaker=monologue_speaker)
+    detected = reading.format or detected
+    turns = build_turns(reading, offsets_valid=reading.offsets_valid)
     if not turns:
         raise ParseError("no speaker turns with any text found")
     title = reading.title or title_from_filename(filename)
     date = find_date(title) or find_date(reading.date_text) or date_from_filename(filename)
-    warnings += reading.warnings
+    warnings = reading.warnings
     if len(warnings) > MAX_WARNINGS:  # metadata is stored with the transcript: keep it small
         warnings[MAX_WARNINGS:] = [f"… and {len(warnings) - MAX_WARNINGS} more warnings"]
     metadata = {**reading.metadata, "warnings": warnings}

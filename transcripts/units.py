@@ -156,3 +156,5 @@ class Reading:
     source_url: str = ""
     metadata: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    format: str = ""  # set by a reader that hands over to another (pybytes → "html")
+    offsets_valid: bool = True  # False when the text read is not the file (an unwrapped literal)

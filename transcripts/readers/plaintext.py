@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 
-from .metadata import SOURCE_LINE, find_date, parse_source
-from .units import Chunk, Paragraph, ParseError, Reading, Unit, mapped, words
+from ..metadata import SOURCE_LINE, find_date, parse_source
+from ..units import Chunk, Paragraph, ParseError, Reading, Unit, mapped, words
 
+NAME = "text"
+EXTENSIONS = ()  # a .txt may hold HTML or JSON: the content decides
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _LEADING_TIME = re.compile(rf"[\[(]?(?P<time>{_TIME})[\])]?[ \t]+")
@@ -154,7 +156,7 @@ def _wrap_width(lengths: list[int]) -> int | None:
     return max(length for length in ordered if length <= 1.15 * p90)
 
 
-def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
+def read(text: str, *, monologue_speaker: str | None = None) -> Reading:
     lines = split_lines(text)
     infos = [read_line(text, start, end) for start, end in lines]
     reading = Reading(units=[])
