@@ -62,18 +62,15 @@ def decode(data: bytes, *, filename: str = "") -> str:
                     f"not valid {encoding.upper()} despite its byte-order mark ({error.reason})"
                 )
                 raise ParseError(reason) from None
-            return _check_text(text)
-    if b"\x00" in data[:4096]:
-        text = _utf16_without_bom(data)
-        if text is None:
-            raise ParseError("this looks like a binary file, not a transcript")
-        return _check_text(text)
+            return check_text(text)
+    if b"\x00" in data[:4096] and (text := _utf16_without_bom(data)) is not None:
+        return check_text(text)
     try:
-        return _check_text(data.decode("utf-8"))
+        return check_text(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         utf8_error = error
     try:
-        return _check_text(data.decode("cp1252"))
+        return check_text(data.decode("cp1252"))
     except UnicodeDecodeError:
         line = data.count(b"\n", 0, utf8_error.start) + 1
         byte = data[utf8_error.start]
@@ -97,9 +94,16 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
 
 
-def _check_text(text: str) -> str:
+def check_text(text: str) -> str:
+    """The text, unless it holds a NUL anywhere (no database stores one) or many controls."""
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ParseError(
+            "a NUL character (\\x00): this looks like a binary file, not a transcript",
+            line=text.count("\n", 0, nul) + 1,
+        )
     controls = _CONTROL.findall(text[:100_000])
-    if "\x00" in controls or len(controls) > max(10, len(text[:100_000]) // 100):
+    if len(controls) > max(10, len(text[:100_000]) // 100):
         raise ParseError("this looks like a binary file, not a transcript")
     if not text.strip():
         raise ParseError("the file is empty")

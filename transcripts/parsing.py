@@ -13,7 +13,7 @@ import json
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .decoding import decode, human_size
+from .decoding import check_text, decode, human_size
 from .metadata import date_from_filename, find_date, title_from_filename
 from .readers import FORMATS, detect_format, reader_for
 from .segmenter import INTERPRETER, segment, stage_spans
@@ -86,9 +86,10 @@ def parse_transcript(
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > max_bytes:
         raise ParseError(f"the file is {human_size(size)}, over the {human_size(max_bytes)} limit")
-    text = (
-        decode(data, filename=filename) if isinstance(data, bytes) else data.removeprefix("\ufeff")
-    )
+    if isinstance(data, bytes):
+        text = decode(data, filename=filename)
+    else:
+        text = check_text(data.removeprefix("\ufeff"))
     if not text.strip():
         raise ParseError("the file is empty")
     detected = detect_format(text, filename) if format == "auto" else format

@@ -1,112 +1,84 @@
-"""JSON datasets: our documented list, ConvoKit utterances (JSON Lines), Oyez.
+"""JSON datasets: our documented list, ConvoKit utterances (JSON Lines), Oyez, collections.
 
 Our JSON format, documented in the README:
     [{"speaker": "CLINTON", "text": "Thank you.", "start": 12.5, "end": 14.0}, ...]
 or {"title": ..., "date": "YYYY-MM-DD", "utterances": [...]}; "start"/"end" are optional seconds.
 JSON Lines (ConvoKit's utterances.jsonl) works too; a speaker may be a string or an object with
-a "name" or "id".
+a "name" or "id". A list of whole transcripts (scraped datasets: each item a title and a
+transcript) is not one transcript: `collection` finds its items, and the reader refuses it with
+code COLLECTION so the command can import each item on its own.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from bisect import bisect_right
 
-from ..units import Chunk, MappedText, ParseError, Reading, Unit, mapped
-from .fields import END_KEYS, LIST_KEYS, SPEAKER_KEYS, START_KEYS, TEXT_KEYS, time_value
-from .plaintext import split_lines
+from ..units import Chunk, ParseError, Reading, Unit
+from . import oyez
+from .fields import END_KEYS, LIST_KEYS, SPEAKER_KEYS, START_KEYS, TEXT_KEYS, kind_of, time_value
+from .jsonload import Locator, load_document, string
 
 NAME = "json"
 EXTENSIONS = (".json", ".jsonl")
 # "[{", "{"…, "[]": JSON; "[00:01:02] ANNA: …" or "[CROSSTALK]" is a transcript.
 _JSON_START = re.compile(r"[\[{]\s*[\[{\"\]}]")
+TITLE_KEYS = ("title", "headline", "episode", "talk", "name")
+WHOLE_TEXT_KEYS = ("transcript", "subtitle", "subtitles", "captions", "text", "content", "body")
 
 
 def looks_like(text: str) -> bool:
     return bool(_JSON_START.match(text.lstrip("\ufeff \t\r\n")))
 
 
-class _Locator:
-    """Finds where a JSON string value sits in the file, for line numbers and source offsets."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.cursor = 0
-        self.line_starts = [start for start, _ in split_lines(text)]
-
-    def line_of(self, offset: int) -> int:
-        return bisect_right(self.line_starts, offset)
-
-    def find(self, value: str) -> tuple[MappedText, int]:
-        needle = json.dumps(value, ensure_ascii=False)
-        position = self.text.find(needle, self.cursor)
-        if position < 0:
-            needle = json.dumps(value)
-            position = self.text.find(needle, self.cursor)
-        if position < 0:
-            return mapped(value, None), self.line_of(self.cursor)
-        self.cursor = position + len(needle)
-        exact = needle[1:-1] == value
-        return (mapped(value, position + 1) if exact else mapped(value, None)), self.line_of(
-            position
-        )
-
-
-def _load_json(text: str):
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        if error.msg != "Extra data":
-            raise ParseError(
-                f"malformed JSON: {error.msg} (column {error.colno})", line=error.lineno
-            ) from None
-    items = []  # JSON Lines, as ConvoKit writes utterances.jsonl
-    for number, (start, end) in enumerate(split_lines(text), start=1):
-        if text[start:end].strip():
-            try:
-                items.append(json.loads(text[start:end]))
-            except json.JSONDecodeError as error:
-                raise ParseError(
-                    f"malformed JSON line: {error.msg} (column {error.colno})", line=number
-                ) from None
-    return items
-
-
-def _speaker(item: dict) -> str | None:
+def _speaker(item: dict, where: str, line: int) -> str | None:
     for key in SPEAKER_KEYS:
         value = item.get(key)
         if isinstance(value, dict):
-            value = value.get("name") or value.get("id") or value.get("label")
-        if isinstance(value, str | int) and str(value).strip():
+            value = next((value[k] for k in ("name", "id", "label") if value.get(k)), value)
+        if value is not None and (not isinstance(value, str | int) or isinstance(value, bool)):
+            raise ParseError(
+                f'{where}: "{key}" must be a name or an object with a "name", not {kind_of(value)}',
+                line=line,
+            )
+        if value is not None and str(value).strip():
             return " ".join(str(value).split())
     return None
 
 
-def _text(item: dict) -> str | None:
+def _text(item: dict, where: str, line: int) -> str | None:
     for key in TEXT_KEYS:
-        value = item.get(key)
-        if isinstance(value, str):
+        if (value := string(item, key, where=where, line=line)) is not None:
             return value
     return None
 
 
 def read(text: str, *, monologue_speaker: str | None = None) -> Reading:
-    data = _load_json(text)
-    locator = _Locator(text)
-    if (
-        isinstance(data, dict)
-        and isinstance(data.get("transcript"), dict)
-        and "sections" in data["transcript"]
-    ):
-        return _read_oyez(data, locator)
+    data = load_document(text)
+    locator = Locator(text)
+    if oyez.recognise(data):
+        return oyez.read(data, locator)
+    if isinstance(data, list) and (fields := collection_fields(data)):
+        field = f'"{fields[0]}"' if len(fields) == 1 else " or ".join(f'"{f}"' for f in fields)
+        raise ParseError(
+            f"this JSON holds {len(data)} transcripts (objects with a title and a {field} field), "
+            "not one: import each as its own transcript with `manage.py import_transcript FILE "
+            f"--project SLUG{' --json-field NAME' if len(fields) > 1 else ''}`",
+            line=1,
+            code=ParseError.COLLECTION,
+        )
     reading = Reading(units=[])
     items = data
     if isinstance(data, dict):
-        reading.title = str(data.get("title") or "")
-        reading.date_text = str(data.get("date") or "")
-        reading.source_name = str(data.get("source") or "")
-        reading.source_url = str(data.get("url") or data.get("source_url") or "")
+        for attribute, keys in (
+            ("title", ("title",)),
+            ("date_text", ("date",)),
+            ("source_name", ("source",)),
+            ("source_url", ("url", "source_url")),
+        ):
+            for key in keys:
+                value = string(data, key, where="the document", line=1, numbers=True)
+                if value and not getattr(reading, attribute):
+                    setattr(reading, attribute, value)
         items = next((data[key] for key in LIST_KEYS if isinstance(data.get(key), list)), None)
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise ParseError(
@@ -118,15 +90,15 @@ def read(text: str, *, monologue_speaker: str | None = None) -> Reading:
         raise ParseError("the JSON holds no utterances", line=1)
     unknown = 0
     for number, item in enumerate(items, start=1):
-        words = _text(item)
+        where = f"item {number}"
+        words = _text(item, where, locator.line)
         if words is None:
-            raise ParseError(f'item {number} has no "text"', line=locator.line_of(locator.cursor))
+            raise ParseError(f'{where} has no "text"', line=locator.line)
         body, line = locator.find(words)
-        speaker = _speaker(item) or monologue_speaker
+        speaker = _speaker(item, where, line) or monologue_speaker
         if speaker is None:
             unknown += 1
             speaker = "UNKNOWN"
-        where = f"item {number}"
         start = time_value(next((item[k] for k in START_KEYS if k in item), None), where, line)
         end = time_value(next((item[k] for k in END_KEYS if k in item), None), where, line)
         unit = Unit(label=speaker, line=line, start_time=start, end_time=end)
@@ -143,32 +115,42 @@ def read(text: str, *, monologue_speaker: str | None = None) -> Reading:
     return reading
 
 
-def _read_oyez(data: dict, locator: _Locator) -> Reading:
-    transcript = data["transcript"]
-    case, hearing = str(transcript.get("title") or ""), str(data.get("title") or "")
-    reading = Reading(
-        units=[],
-        title=" — ".join(
-            part for part in (hearing, case.title() if case.isupper() else case) if part
-        ),
-    )
-    reading.date_text, reading.source_name = hearing, "Oyez"
-    for section in transcript.get("sections") or []:
-        for turn in section.get("turns") or []:
-            speaker = turn.get("speaker") or {}
-            label = " ".join(str(speaker.get("name") or "").split()) or "UNKNOWN SPEAKER"
-            unit = Unit(
-                label=label, line=1, start_time=turn.get("start"), end_time=turn.get("stop")
-            )
-            for block in turn.get("text_blocks") or []:
-                words = block.get("text")
-                if not isinstance(words, str) or not words.strip():
-                    continue
-                body, line = locator.find(words)
-                if not unit.paragraphs:
-                    unit.line = line
-                unit.new_paragraph().chunks.append(
-                    Chunk(body, block.get("start"), block.get("stop"))
-                )
-            reading.units.append(unit)
-    return reading
+def collection_fields(items: list) -> list[str]:
+    """The fields holding a whole transcript when every item is one (title + long text)."""
+    if not items or not all(isinstance(item, dict) for item in items):
+        return []
+    if any(isinstance(item.get(key), str) for item in items for key in SPEAKER_KEYS[:3]):
+        return []  # utterances name their speaker; whole transcripts do not
+    if not all(any(isinstance(item.get(key), str) for key in TITLE_KEYS) for item in items):
+        return []
+    whole = []
+    for key in WHOLE_TEXT_KEYS:
+        values = [item.get(key) for item in items]
+        long = [v for v in values if isinstance(v, str) and ("\n" in v.strip() or len(v) > 300)]
+        if long and len(long) >= 0.5 * len(items):
+            whole.append(key)
+    return whole
+
+
+def collection(text: str, *, field: str | None = None) -> list[tuple[str, str]]:
+    """(title, transcript text) per item of a JSON collection; ParseError if it is not one."""
+    data = load_document(text)
+    fields = collection_fields(data) if isinstance(data, list) else []
+    if not fields:
+        raise ParseError("this JSON is not a list of whole transcripts", line=1)
+    if field is None and len(fields) > 1:
+        raise ParseError(
+            f"each item has several transcript fields ({', '.join(fields)}): pick one with "
+            "--json-field",
+            line=1,
+        )
+    field = field or fields[0]
+    if field not in fields:
+        raise ParseError(f'no "{field}" field holds the transcripts; use {", ".join(fields)}')
+    found = []
+    for number, item in enumerate(data, start=1):
+        title = next(item[key] for key in TITLE_KEYS if isinstance(item.get(key), str))
+        body = string(item, field, where=f"item {number}", line=None)
+        if body and body.strip():
+            found.append((" ".join(title.split()), body))
+    return found
