@@ -8,6 +8,7 @@ one-line reason and, where it applies, the line.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from bisect import bisect_right
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .decoding import check_text, decode, human_size
 from .metadata import date_from_filename, find_date, title_from_filename
-from .readers import FORMATS, detect_format, reader_for
+from .readers import FORMATS, detect_format, jsondata, reader_for
 from .segmenter import INTERPRETER, segment, stage_spans
 from .units import MappedText, Paragraph, ParseError, Reading, Unit
 
@@ -27,6 +28,7 @@ __all__ = [
     "FORMATS",
     "decode",
     "detect_format",
+    "parse_collection",
     "parse_transcript",
 ]
 
@@ -114,6 +116,33 @@ def parse_transcript(
         turns=tuple(turns),
         metadata=json.loads(json.dumps(metadata, default=str)),
     )
+
+
+def parse_collection(
+    data: bytes | str,
+    *,
+    filename: str = "",
+    field: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    monologue_speaker: str | None = None,
+) -> list[ParsedTranscript]:
+    """Each transcript of a JSON file holding many (a list of items with a title and a
+    transcript), parsed on its own; an item that fails names itself in the error."""
+    size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+    if size > max_bytes:
+        raise ParseError(f"the file is {human_size(size)}, over the {human_size(max_bytes)} limit")
+    text = decode(data, filename=filename) if isinstance(data, bytes) else check_text(data)
+    parsed = []
+    for number, (title, body) in enumerate(jsondata.collection(text, field=field), start=1):
+        try:
+            item = parse_transcript(body, monologue_speaker=monologue_speaker)
+        except ParseError as error:
+            reason = f"item {number} ({title[:60]}): {error}"
+            raise ParseError(reason, line=None, code=error.code) from None
+        parsed.append(
+            dataclasses.replace(item, title=title[:300], date=item.date or find_date(title))
+        )
+    return parsed
 
 
 def _stage_only(unit: Unit) -> bool:

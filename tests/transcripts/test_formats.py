@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from transcripts.parsing import parse_transcript
+from transcripts.parsing import parse_collection, parse_transcript
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -25,7 +25,9 @@ def texts(turn, kind=None):
 
 @pytest.fixture(params=sorted(p.name for p in FIXTURES.iterdir()))
 def any_fixture(request):
-    return parse(request.param)
+    if request.param.endswith("_collection.json"):  # many transcripts: the items, one by one
+        return parse_collection((FIXTURES / request.param).read_bytes(), monologue_speaker="X")[0]
+    return parse(request.param, monologue_speaker="SPEAKER")
 
 
 def test_every_fixture_indexes_turn_and_source_consistently(any_fixture):
