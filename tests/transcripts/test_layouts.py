@@ -68,3 +68,60 @@ def test_a_collection_with_two_transcript_fields_asks_which_one():
     with pytest.raises(ParseError, match="several transcript fields.*--json-field"):
         parse_collection(data)
     assert parse_collection(data, field="subtitle")[0].turns[0].text == "uno."
+
+
+def test_parlamint_tei_speakers_from_the_list_of_persons_and_notes_as_stage():
+    parsed = parse("parlamint_tei.xml")
+    assert parsed.format == "tei" and parsed.date.isoformat() == "2019-03-12"
+    assert parsed.speaker_labels == ["María Riveiro Costa", "Xan Ferreiro López", "NobodyInTheList"]
+    assert [turn.line for turn in parsed.turns] == [28, 33, 41]
+    ferreiro = parsed.turns[1]
+    assert [(p.kind, p.text) for p in ferreiro.passages] == [
+        ("speech", "Grazas, presidenta."),
+        ("speech", "O sector do mar está en perigo."),
+        ("stage", "Aplausos"),
+        ("speech", "Pedimos que se escoite a xente do mar."),  # the inline note moved after it
+        ("stage", "(Murmurios.)"),
+        ("stage", "(Efectuada a votación, non se aproba a moción.)"),
+    ]
+    assert parsed.metadata["stripped"][0]["text"].startswith("Punto primeiro.")
+    assert "<" not in " ".join(passages(parsed))
+
+
+def test_parlparse_xml_with_its_dtd_of_html_entities_in_latin_1():
+    parsed = parse("parlparse_debate.xml")
+    assert parsed.format == "parlparse" and parsed.title == "Harbour Dues Bill"
+    assert parsed.speaker_labels == ["Mr Speaker", "Jane Carrow", "Tom Ebdon"]
+    assert [turn.start_time for turn in parsed.turns] == [52200, 52260, 52560]  # 14:30, …
+    carrow = parsed.turns[1]
+    assert [(p.kind, p.text) for p in carrow.passages] == [
+        ("speech", "The harbour dues have not changed since 1998—not once."),
+        (
+            "speech",
+            "This Bill raises them to £12 a tonne, still below the €15 charged across the water.",
+        ),
+        ("stage", "Question put and agreed to."),
+        ("stage", "Third Reading"),
+    ]
+    assert passages(parsed)[-1] == "Has she asked them, or is that too naïve?"
+    assert not any("ENTITY" in text or "&" in text for text in passages(parsed))
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE publicwhip [
+<!ENTITY lol "lol">
+<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<publicwhip><speech speakername="A"><p>&lol3;</p></speech></publicwhip>"""
+EXTERNAL = b"""<?xml version="1.0"?>
+<!DOCTYPE publicwhip [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<publicwhip><speech speakername="A"><p>&secret;</p></speech></publicwhip>"""
+
+
+@pytest.mark.parametrize("data", [BILLION_LAUGHS, EXTERNAL], ids=["billion laughs", "external"])
+def test_xml_entities_that_expand_or_fetch_are_refused(data):
+    with pytest.raises(
+        ParseError, match=r"line 7: unknown entity &lol3;|line 3: unknown entity &secret;"
+    ):
+        parse_transcript(data)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 
 from ..units import ParseError
-from . import jsondata, markup, plaintext, pybytes, srt, tabular, tei, vtt
+from . import jsondata, markup, parlparse, plaintext, pybytes, srt, tabular, tei, vtt
 
 # In the order they are asked: certain signatures first, then the file extension, then guesses.
-READERS = (vtt, srt, tei, pybytes, jsondata, markup, tabular, plaintext)
+READERS = (vtt, srt, tei, parlparse, pybytes, jsondata, markup, tabular, plaintext)
 BY_NAME = {reader.NAME: reader for reader in READERS}
 # pybytes is a wrapper found by its shape, not a format one picks.
-FORMATS = tuple(reader.NAME for reader in READERS if reader not in (pybytes, tei))
+FORMATS = tuple(reader.NAME for reader in READERS if reader is not pybytes)
 
 # A brat standoff line: "T1<TAB>Claim 120 178<TAB>text". Annotations, not a transcript.
 _BRAT_LINE = re.compile(r"T\d+\t\S+ \d+ \d+")
