@@ -15,6 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .decoding import check_text, decode, human_size
+from .languages import ABBREVIATIONS, detect_language
 from .metadata import date_from_filename, find_date, title_from_filename
 from .readers import FORMATS, detect_format, jsondata, reader_for
 from .segmenter import INTERPRETER, segment, stage_spans
@@ -84,7 +85,10 @@ def parse_transcript(
     format: str = "auto",
     max_bytes: int = DEFAULT_MAX_BYTES,
     monologue_speaker: str | None = None,
+    language: str = "auto",
 ) -> ParsedTranscript:
+    """`language` ("auto", or one of languages.ABBREVIATIONS) picks the abbreviations that
+    never end a sentence; the one used is kept in the metadata."""
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > max_bytes:
         raise ParseError(f"the file is {human_size(size)}, over the {human_size(max_bytes)} limit")
@@ -97,7 +101,11 @@ def parse_transcript(
     detected = detect_format(text, filename) if format == "auto" else format
     reading = reader_for(detected).read(text, monologue_speaker=monologue_speaker)
     detected = reading.format or detected
-    turns = build_turns(reading, offsets_valid=reading.offsets_valid)
+    if language not in ABBREVIATIONS:
+        language = detect_language(text)
+    turns = build_turns(
+        reading, offsets_valid=reading.offsets_valid, abbreviations=ABBREVIATIONS[language]
+    )
     if not turns:
         raise ParseError("no speaker turns with any text found")
     title = reading.title or title_from_filename(filename)
@@ -105,7 +113,7 @@ def parse_transcript(
     warnings = reading.warnings
     if len(warnings) > MAX_WARNINGS:  # metadata is stored with the transcript: keep it small
         warnings[MAX_WARNINGS:] = [f"… and {len(warnings) - MAX_WARNINGS} more warnings"]
-    metadata = {**reading.metadata, "warnings": warnings}
+    metadata = {**reading.metadata, "language": language, "warnings": warnings}
     return ParsedTranscript(
         title=title[:300],
         date=date,
@@ -156,7 +164,9 @@ def _stage_only(unit: Unit) -> bool:
     return True
 
 
-def build_turns(reading: Reading, *, offsets_valid: bool = True) -> list[ParsedTurn]:
+def build_turns(
+    reading: Reading, *, offsets_valid: bool = True, abbreviations: frozenset[str] = frozenset()
+) -> list[ParsedTurn]:
     """Merge the reader's units into turns and cut each into passages."""
     units = []
     for unit in reading.units:
@@ -193,7 +203,7 @@ def build_turns(reading: Reading, *, offsets_valid: bool = True) -> list[ParsedT
     for unit, interpreted in merged:
         if len(unit.label or "") > MAX_LABEL:
             raise ParseError(f"speaker label longer than {MAX_LABEL} characters", line=unit.line)
-        turn = _build_turn(unit, interpreted, offsets_valid)
+        turn = _build_turn(unit, interpreted, offsets_valid, abbreviations)
         if turn is None:
             reading.warnings.append(f"line {unit.line}: {unit.label} has no text; skipped")
         else:
@@ -227,7 +237,9 @@ def _spoken_spans(content: str):
             cursor = match.end()
 
 
-def _build_turn(unit: Unit, interpreted: bool, offsets_valid: bool) -> ParsedTurn | None:
+def _build_turn(
+    unit: Unit, interpreted: bool, offsets_valid: bool, abbreviations: frozenset[str]
+) -> ParsedTurn | None:
     text = MappedText()
     paragraphs: list[tuple[int, int, Paragraph]] = []  # (start, end, paragraph) in the turn text
     chunk_starts: list[int] = []
@@ -255,7 +267,11 @@ def _build_turn(unit: Unit, interpreted: bool, offsets_valid: bool) -> ParsedTur
         if paragraph.hard_breaks:  # each chunk is a sentence already (CSV rows): never merge them
             bounds[1:1] = [b for b in chunk_starts if p_start < b < p_end]
         for lo, hi in zip(bounds, bounds[1:], strict=False):
-            pieces = [(lo, hi, paragraph.kind)] if paragraph.kind else segment(content, lo, hi)
+            pieces = (
+                [(lo, hi, paragraph.kind)]
+                if paragraph.kind
+                else segment(content, lo, hi, abbreviations)
+            )
             for start, end, kind in pieces:
                 source_start, source_end = (
                     text.source_span(start, end) if offsets_valid else (None, None)

@@ -125,3 +125,67 @@ def test_xml_entities_that_expand_or_fetch_are_refused(data):
         ParseError, match=r"line 7: unknown entity &lol3;|line 3: unknown entity &secret;"
     ):
         parse_transcript(data)
+
+
+def test_court_reporter_pages_double_spaced_with_a_cover_page():
+    parsed = parse("court_roundtable.txt")
+    assert parsed.speaker_labels == ["MS. MARSH", "MR. McNALLY", "MS. DIAZ"]  # no cover headings
+    assert len(parsed.turns) == 6
+    said = passages(parsed)
+    assert said[1] == (
+        "I want to welcome everyone to -- this is called a roundtable, so please speak up when "
+        "you have something to add."
+    )
+    assert "A volunteer; you know, someone from the farms, checks the gates every spring." in said
+    assert not any("*" in text for text in said)
+    assert all(text[0].isupper() for text in said)  # no sentence cut at a line end
+    assert "PRESIDING" in parsed.metadata["stripped"][0]["text"]
+
+
+def test_parliament_long_labels_procedure_and_galician_abbreviations():
+    parsed = parse("parliament_long_labels_gl.txt")
+    assert parsed.metadata["language"] == "gl"
+    assert parsed.speaker_labels == [
+        "O señor PRESIDENTE",
+        "O señor CONSELLEIRO DE ECONOMÍA, EMPREGO E INDUSTRIA (Conde Souto)",
+        "A señora RIVAS FERRO",
+    ]
+    assert len(parsed.turns) == 5
+    minister = [p.text for p in parsed.turns[1].passages]
+    assert "Segundo o informe núm. 34 do consello, o emprego medrou." in minister
+    assert "Tamén quero lembrar a proposición núm. 7 que aprobou esta Cámara." in minister
+    assert passages(parsed, "stage") == [
+        "Pregunta sobre o plan de emprego no sector naval",
+        "(Aplausos.)",
+        "Efectuada a votación, apróbase a proposición non de lei por 38 votos a favor e 30 en "
+        "contra.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "sentence"),
+    [
+        (
+            "HERR MÜLLER: Nach Art. 5 Abs. 2 der Verfassung gilt das. Wir stimmen zu, und die "
+            "Regierung ist nicht dafür.",
+            "de",
+            "Nach Art. 5 Abs. 2 der Verfassung gilt das.",
+        ),
+        (
+            "LE PRÉSIDENT: Je donne la parole à M. Dupont pour le projet de loi. Il est absent et "
+            "nous ne pouvons pas attendre.",
+            "fr",
+            "Je donne la parole à M. Dupont pour le projet de loi.",
+        ),
+        (
+            "EL PRESIDENTE: Según el informe núm. 12 de la comisión, no es así. Y no lo será "
+            "para los que se van.",
+            "es",
+            "Según el informe núm. 12 de la comisión, no es así.",
+        ),
+    ],
+)
+def test_abbreviations_of_the_detected_language(text, language, sentence):
+    parsed = parse_transcript(text + "\nOTHER: Yes.")
+    assert parsed.metadata["language"] == language
+    assert passages(parsed)[0] == sentence

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..languages import PROCEDURE_ANY as PROCEDURE
 from ..metadata import SOURCE_LINE, find_date, parse_source
 from ..units import Chunk, Paragraph, ParseError, Reading, Unit, mapped, words
 
@@ -29,7 +30,7 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _SUFFIX = re.compile(r"\s*\([^()]{1,60}\)$|,\s*(?:Jr|Sr)\.?$|,\s*(?:II|III|IV)$")
-_CAPS_TOKEN = re.compile(r"[^\W\d_][\w.'’&/-]*|\d+|&|-")
+_CAPS_TOKEN = re.compile(r"[^\W\d_][\w.'’&/-]*,?|\d+|&|-")
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*|[A-Z]\.|\d+")
 PARTICLES = words("de da das do dos del della der den van von la le du di bin al y e")
 # Cover-page and page-furniture headings that look like labels ("PRESENT:", "Source:").
@@ -59,9 +60,12 @@ _JUNK_LINE = re.compile(
 )
 _TERMINAL = tuple('.?!…"”’):;-—')
 _FIRST_WORD = re.compile(r"\S+")
+_WORD_CHAR = re.compile(r"[^\W_]")
+_SENTENCE_END = re.compile(r"[.?!…](?:\s|$)")
 _COURT_LINE = re.compile(r"[ \t\f]*\d{1,2}(?:[ \t]+\S|[ \t]*$)")
 _MARGIN = re.compile(r"[ \t\f]*\d{1,4}(?:[ \t]+|$)")  # line numbers, and page numbers alone
-_QUESTION_ANSWER = re.compile(r"(?P<label>[QA])\.?[ \t]+(?=\S)")
+# "Q.  Where…" or "A    At home": a dot or a wide gap; "A volunteer; you know…" is prose.
+_QUESTION_ANSWER = re.compile(r"(?P<label>[QA])(?:\.[ \t]+|[ \t]{2,}|\t)(?=\S)")
 
 
 def split_lines(text: str) -> list[tuple[int, int]]:
@@ -95,15 +99,21 @@ def _is_heading(core: str) -> bool:
     )
 
 
+def _upper(token: str) -> bool:
+    """Capitals, allowing the small letters of "McNALLY", "MacDONALD", "DeSANTIS"."""
+    lower = sum(ch.islower() for ch in token)
+    return lower == 0 or (lower <= 2 and sum(ch.isupper() for ch in token) >= 3 + lower)
+
+
 def label_kind(label: str) -> str | None:
     """ "caps" for "FOREIGN MINISTER LAVROV", "name" for "Chris Wallace", None for anything else."""
     core = _SUFFIX.sub("", _PREFIX.sub("", label, count=1)).strip()
     tokens = core.split()
-    if not tokens or len(tokens) > 7 or _is_heading(core):
+    if not tokens or len(tokens) > 10 or _is_heading(core):
         return None
-    if all(_CAPS_TOKEN.fullmatch(token) and token.upper() == token for token in tokens):
+    if all(_CAPS_TOKEN.fullmatch(token) and _upper(token) for token in tokens):
         return "caps" if tokens[0][0].isalpha() else None
-    if len(tokens) > 6 or not tokens[0][0].isupper():
+    if len(tokens) > 6 or not tokens[0][0].isupper() or "," in core:
         return None
     for token in tokens:
         if not _NAME_TOKEN.fullmatch(token):
@@ -166,6 +176,7 @@ def read(text: str, *, monologue_speaker: str | None = None) -> Reading:
         reading.warnings.append("read as court reporter's pages: line and page numbers left out")
     _drop_unlikely_name_labels(text, infos)
     _drop_odd_name_labels(infos)
+    _drop_cover_labels(text, infos)
     labelled = [index for index, info in enumerate(infos) if info[2]]
     if not labelled:
         if not monologue_speaker:
@@ -202,8 +213,8 @@ def read(text: str, *, monologue_speaker: str | None = None) -> Reading:
     pending_break, previous = False, None
     for index in range(first, last + 1):
         start, end, label, kind, body_start, time = infos[index]
-        if start == end:
-            pending_break = True
+        if start == end or not label and not _has_word(text, start, end):
+            pending_break = not court  # court pages are double-spaced: a blank line says nothing
             continue
         if label:
             unit = Unit(label=label, line=index + 1, start_time=time)
@@ -247,7 +258,8 @@ def _paragraph_for(unit: Unit, *, heading: bool, new: bool) -> Paragraph:
 def _heading_between_turns(text: str, infos: list, index: int, last: int) -> bool:
     """An unpunctuated paragraph standing alone before a turn: an agenda heading, not speech."""
     start, end = infos[index][:2]
-    if text[end - 1] in '.?!…"”’»):;,-—' or end - start > 300:
+    procedure = PROCEDURE.match(text, start, end) is not None  # "Efectuada a votación, …"
+    if not procedure and (text[end - 1] in '.?!…"”’»):;,-—' or end - start > 300):
         return False
     following = index + 1
     if following > last or infos[following][1] > infos[following][0]:
@@ -317,6 +329,44 @@ def _drop_unlikely_name_labels(text: str, infos: list) -> None:
         ):
             infos[index] = (start, end, None, None, start, None)
         previous_end = end
+
+
+def _has_word(text: str, start: int, end: int) -> bool:
+    return _WORD_CHAR.search(text, start, end) is not None
+
+
+def _names_only(said: str) -> bool:
+    """ "HELEN MARSH, Commissioner": capitalised words, no sentence: a cover page's list."""
+    tokens = said.replace(",", " ").split()
+    return (
+        2 <= len(tokens) <= 60
+        and not _SENTENCE_END.search(said)
+        and all(token[0].isupper() or token in PARTICLES for token in tokens)
+    )
+
+
+def _drop_cover_labels(text: str, infos: list) -> None:
+    """Cover pages ("PRESIDING:", "ROUNDTABLE PARTICIPANTS:" over a list of names) look like
+    labels, but each is used once, at the top, and no sentence follows it: front matter."""
+    counts: dict[str, int] = {}
+    for info in infos:
+        if info[2]:
+            counts[info[2]] = counts.get(info[2], 0) + 1
+    if not any(count > 1 for count in counts.values()):
+        return  # no recurring speaker to tell the cover from the speech
+    index = 0
+    while index < len(infos):
+        if not infos[index][2]:
+            index += 1
+            continue
+        following = index + 1
+        while following < len(infos) and not infos[following][2]:
+            following += 1
+        said = " ".join(text[info[4] : info[1]] for info in infos[index:following])
+        if counts[infos[index][2]] > 1 or not _names_only(said):
+            return
+        infos[index] = (infos[index][0], infos[index][1], None, None, infos[index][0], None)
+        index = following
 
 
 def _drop_odd_name_labels(infos: list) -> None:
