@@ -28,6 +28,7 @@ class Transcript(models.Model):
         CSV = "csv", "CSV / TSV"
         TEI = "tei", "TEI XML (ParlaMint)"
         PARLPARSE = "parlparse", "ParlParse XML (TheyWorkForYou)"
+        MARKDOWN = "markdown", "Markdown"
 
     title = models.CharField(max_length=300)
     date = models.DateField(null=True, blank=True, help_text="When it was spoken, if known.")

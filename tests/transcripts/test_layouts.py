@@ -189,3 +189,19 @@ def test_abbreviations_of_the_detected_language(text, language, sentence):
     parsed = parse_transcript(text + "\nOTHER: Yes.")
     assert parsed.metadata["language"] == language
     assert passages(parsed)[0] == sentence
+
+
+def test_markdown_labels_escapes_timestamps_notes_and_breaks():
+    parsed = parse("podcast.md")
+    assert parsed.format == "markdown"
+    assert parsed.title == "Episode 42: Rivers and the people who mind them"
+    assert parsed.speaker_labels == ["Jo Baines", "Sam Okafor"]  # "Break" is not a speaker
+    assert len(parsed.turns) == 6
+    said = passages(parsed, "speech")
+    assert not any(mark in text for text in said for mark in ("\\", "*", "[", "]", "00:"))
+    assert said[1] == "Today I'm talking to a lock keeper."
+    assert passages(parsed, "stage") == ["[laughter]", "[Break 17:04]"]
+    sam = parsed.turns[1]
+    assert [p.paragraph for p in sam.passages] == [0, 0, 0, 1]  # continuation paragraph kept
+    assert [turn.start_time for turn in parsed.turns] == [None, None, 65.0, None, None, 1050.0]
+    assert said[-1] == "We lost the whole lower meadow."

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 from ..units import ParseError
-from . import jsondata, markup, parlparse, plaintext, pybytes, srt, tabular, tei, vtt
+from . import jsondata, markdown, markup, parlparse, plaintext, pybytes, srt, tabular, tei, vtt
 
 # In the order they are asked: certain signatures first, then the file extension, then guesses.
-READERS = (vtt, srt, tei, parlparse, pybytes, jsondata, markup, tabular, plaintext)
+READERS = (vtt, srt, tei, parlparse, pybytes, jsondata, markup, markdown, tabular, plaintext)
 BY_NAME = {reader.NAME: reader for reader in READERS}
 # pybytes is a wrapper found by its shape, not a format one picks.
 FORMATS = tuple(reader.NAME for reader in READERS if reader is not pybytes)

@@ -166,9 +166,14 @@ def _wrap_width(lengths: list[int]) -> int | None:
     return max(length for length in ordered if length <= 1.15 * p90)
 
 
-def read(text: str, *, monologue_speaker: str | None = None) -> Reading:
+def read(
+    text: str, *, monologue_speaker: str | None = None, headings: frozenset[int] = frozenset()
+) -> Reading:
+    """`headings`: 0-based lines never read as labels (a Markdown "# Episode 4: Rivers")."""
     lines = split_lines(text)
     infos = [read_line(text, start, end) for start, end in lines]
+    for index in headings:
+        infos[index] = (*infos[index][:2], None, None, infos[index][0], None)
     reading = Reading(units=[])
     court = _court_pages(text, infos)
     if court:
