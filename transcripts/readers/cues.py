@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..units import Chunk, MappedText, ParseError, Reading, Unit
-from .plaintext import label_kind, split_lines
+from .labels import label_kind, split_lines
 
 _TAG = re.compile(r"<(/?)([a-zA-Z0-9.]*|\d[\d:.]*)(?:\s+([^>]*))?>")
 _PREFIX_LABEL = re.compile(r"(?:-\s*)?(?P<label>[^:\n]{1,60}?)\s*:\s+(?=\S)")

@@ -13,7 +13,7 @@ from bisect import bisect_right
 
 from ..units import MappedText, ParseError, mapped
 from .fields import kind_of
-from .plaintext import split_lines
+from .labels import split_lines
 
 _LONG_NUMBER = re.compile(r"-?\d{4000,}")
 

@@ -15,6 +15,7 @@ import re
 
 from ..units import Reading
 from . import plaintext
+from .labels import LINE_BREAK
 
 NAME = "markdown"
 EXTENSIONS = (".md", ".markdown")
@@ -49,7 +50,7 @@ def plain_line(line: str) -> str:
 
 
 def read(text: str, *, monologue_speaker: str | None = None) -> Reading:
-    raw = plaintext.LINE_BREAK.split(text)
+    raw = LINE_BREAK.split(text)
     headings = frozenset(index for index, line in enumerate(raw) if _HEADING.match(line))
     lines = [plain_line(line) for line in raw]
     reading = plaintext.read(

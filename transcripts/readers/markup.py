@@ -14,14 +14,8 @@ import re
 from html.parser import HTMLParser
 
 from ..units import Chunk, MappedText, ParseError, Reading, Unit, words
-from .plaintext import (
-    is_junk,
-    keep_furniture,
-    label_kind,
-    midline_pattern,
-    read_line,
-    split_midline,
-)
+from .labels import label_kind, read_line
+from .plaintext import is_junk, keep_furniture, midline_pattern, split_midline
 
 SKIP = words(
     "script style nav header footer aside noscript template form select button svg iframe head "

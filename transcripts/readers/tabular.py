@@ -11,7 +11,7 @@ import io
 
 from ..units import Chunk, MappedText, ParseError, Reading, Unit, mapped
 from .fields import END_KEYS, SPEAKER_KEYS, START_KEYS, TEXT_KEYS, time_value
-from .plaintext import label_kind, split_lines
+from .labels import label_kind, split_lines
 
 NAME = "csv"
 EXTENSIONS = (".csv", ".tsv")
