@@ -1,4 +1,4 @@
-"""Bytes to text, and which reader a text needs. Pure Python; no Django.
+"""Bytes to text. Pure Python; no Django.
 
 Line ends are kept as they are: the decoded text is stored as the transcript's original, and
 standoff annotations made on the file count every character.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from .records import looks_tabular
 from .units import ParseError
 
 
@@ -63,18 +62,15 @@ def decode(data: bytes, *, filename: str = "") -> str:
                     f"not valid {encoding.upper()} despite its byte-order mark ({error.reason})"
                 )
                 raise ParseError(reason) from None
-            return _check_text(text)
-    if b"\x00" in data[:4096]:
-        text = _utf16_without_bom(data)
-        if text is None:
-            raise ParseError("this looks like a binary file, not a transcript")
-        return _check_text(text)
+            return check_text(text)
+    if b"\x00" in data[:4096] and (text := _utf16_without_bom(data)) is not None:
+        return check_text(text)
     try:
-        return _check_text(data.decode("utf-8"))
+        return check_text(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         utf8_error = error
     try:
-        return _check_text(data.decode("cp1252"))
+        return check_text(data.decode("cp1252"))
     except UnicodeDecodeError:
         line = data.count(b"\n", 0, utf8_error.start) + 1
         byte = data[utf8_error.start]
@@ -98,57 +94,17 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
 
 
-def _check_text(text: str) -> str:
+def check_text(text: str) -> str:
+    """The text, unless it holds a NUL anywhere (no database stores one) or many controls."""
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ParseError(
+            "a NUL character (\\x00): this looks like a binary file, not a transcript",
+            line=text.count("\n", 0, nul) + 1,
+        )
     controls = _CONTROL.findall(text[:100_000])
-    if "\x00" in controls or len(controls) > max(10, len(text[:100_000]) // 100):
+    if len(controls) > max(10, len(text[:100_000]) // 100):
         raise ParseError("this looks like a binary file, not a transcript")
     if not text.strip():
         raise ParseError("the file is empty")
     return text
-
-
-_EXTENSIONS = {
-    ".srt": "srt",
-    ".vtt": "vtt",
-    ".json": "json",
-    ".jsonl": "json",
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-}
-_HTML = re.compile(r"<(?:!doctype html|html|body|p|br|div|strong|b|font|span)\b", re.IGNORECASE)
-# "[{", "{"…, "[]": JSON; "[00:01:02] ANNA: …" or "[CROSSTALK]" is a transcript.
-_JSON_START = re.compile(r"[\[{]\s*[\[{\"\]}]")
-_SRT_START = re.compile(r"\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
-
-
-# A brat standoff line: "T1<TAB>Claim 120 178<TAB>text". Annotations, not a transcript.
-_BRAT_LINE = re.compile(r"T\d+\t\S+ \d+ \d+")
-
-
-def detect_format(text: str, filename: str = "") -> str:
-    """One of FORMATS, or "tei"/"pybytes"/"brat" for shapes we recognise to refuse or unwrap."""
-    head = text.lstrip("\ufeff \t\r\n")[:2000]
-    lowered = head.lower()
-    if filename.lower().endswith(".ann") or _BRAT_LINE.match(head):
-        return "brat"
-    if head.startswith("WEBVTT"):
-        return "vtt"
-    if _SRT_START.match(head):
-        return "srt"
-    if "<tei" in lowered or (lowered.startswith("<?xml") and "tei-c.org" in lowered):
-        return "tei"
-    if re.match(r"b['\"]", head) and text.rstrip().endswith(head[1]) and _HTML.search(head):
-        return "pybytes"
-    extension = "." + filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
-    if extension in _EXTENSIONS and extension not in {".html", ".htm", ".xhtml"}:
-        return _EXTENSIONS[extension]
-    if _JSON_START.match(head):
-        return "json"
-    if extension in {".html", ".htm", ".xhtml"} or len(_HTML.findall(text[:20000])) >= 3:
-        return "html"
-    if looks_tabular(text):
-        return "csv"
-    return "text"

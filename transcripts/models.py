@@ -45,6 +45,9 @@ class Transcript(models.Model):
         VTT = "vtt", "WebVTT subtitles"
         JSON = "json", "JSON"
         CSV = "csv", "CSV / TSV"
+        TEI = "tei", "TEI XML (ParlaMint)"
+        PARLPARSE = "parlparse", "ParlParse XML (TheyWorkForYou)"
+        MARKDOWN = "markdown", "Markdown"
 
     title = models.CharField(max_length=300)
     date = models.DateField(null=True, blank=True, help_text="When it was spoken, if known.")

@@ -1,21 +1,23 @@
 """Transcript files in, typed turns and passages out: the contract the importer consumes.
 
-Pure Python, no Django. `parse_transcript` decodes the bytes, picks a reader (`textformat`,
-`markup`, `subtitles`, `records`), then `build_turns` merges the readers' units into turns and
+Pure Python, no Django. `parse_transcript` decodes the bytes, picks a reader from the
+`readers` registry, then `build_turns` merges the readers' units into turns and
 cuts them into passages with `segmenter`. Anything we cannot read raises `ParseError` with a
 one-line reason and, where it applies, the line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from . import markup, records, subtitles, textformat
-from .decoding import decode, detect_format, human_size
+from .decoding import check_text, decode, human_size
+from .languages import ABBREVIATIONS, detect_language
 from .metadata import date_from_filename, find_date, title_from_filename
+from .readers import FORMATS, detect_format, jsondata, reader_for
 from .segmenter import INTERPRETER, segment, stage_spans
 from .units import MappedText, Paragraph, ParseError, Reading, Unit
 
@@ -24,12 +26,13 @@ __all__ = [
     "ParsedPassage",
     "ParsedTurn",
     "ParsedTranscript",
+    "FORMATS",
     "decode",
     "detect_format",
+    "parse_collection",
     "parse_transcript",
 ]
 
-FORMATS = ("text", "html", "srt", "vtt", "json", "csv")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_LABEL = 200  # Speaker.label's max_length
 MAX_WARNINGS = 50
@@ -75,16 +78,6 @@ class ParsedTranscript:
         return list(dict.fromkeys(turn.speaker_label for turn in self.turns))
 
 
-_READERS = {
-    "text": textformat.read_text,
-    "html": markup.read_html,
-    "srt": subtitles.read_srt,
-    "vtt": subtitles.read_vtt,
-    "json": records.read_json,
-    "csv": records.read_csv,
-}
-
-
 def parse_transcript(
     data: bytes | str,
     *,
@@ -92,47 +85,35 @@ def parse_transcript(
     format: str = "auto",
     max_bytes: int = DEFAULT_MAX_BYTES,
     monologue_speaker: str | None = None,
+    language: str = "auto",
 ) -> ParsedTranscript:
+    """`language` ("auto", or one of languages.ABBREVIATIONS) picks the abbreviations that
+    never end a sentence; the one used is kept in the metadata."""
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > max_bytes:
         raise ParseError(f"the file is {human_size(size)}, over the {human_size(max_bytes)} limit")
-    text = (
-        decode(data, filename=filename) if isinstance(data, bytes) else data.removeprefix("\ufeff")
-    )
+    if isinstance(data, bytes):
+        text = decode(data, filename=filename)
+    else:
+        text = check_text(data.removeprefix("\ufeff"))
     if not text.strip():
         raise ParseError("the file is empty")
     detected = detect_format(text, filename) if format == "auto" else format
-    if detected == "brat":
-        raise ParseError(
-            "this is a brat standoff annotation file (.ann), not a transcript: import the .txt "
-            "beside it as the transcript, then bring the annotations in with "
-            "`manage.py import_annotations FILE.ann --project SLUG`",
-            line=1,
-        )
-    if detected == "tei":
-        raise ParseError(
-            "TEI XML is not supported yet; export the transcript as plain text or HTML", line=1
-        )
-    offsets_valid = True
-    warnings: list[str] = []
-    if detected == "pybytes":
-        html_text, offsets_valid = markup.unwrap_python_bytes(text), False
-        warnings.append("the file held a Python bytes literal (b'…'); read the HTML inside it")
-        reading = markup.read_html(html_text, monologue_speaker=monologue_speaker)
-        detected = "html"
-    elif detected not in _READERS:
-        raise ParseError(f"unknown format {detected!r}; use one of {', '.join(('auto', *FORMATS))}")
-    else:
-        reading = _READERS[detected](text, monologue_speaker=monologue_speaker)
-    turns = build_turns(reading, offsets_valid=offsets_valid)
+    reading = reader_for(detected).read(text, monologue_speaker=monologue_speaker)
+    detected = reading.format or detected
+    if language not in ABBREVIATIONS:
+        language = detect_language(text)
+    turns = build_turns(
+        reading, offsets_valid=reading.offsets_valid, abbreviations=ABBREVIATIONS[language]
+    )
     if not turns:
         raise ParseError("no speaker turns with any text found")
     title = reading.title or title_from_filename(filename)
     date = find_date(title) or find_date(reading.date_text) or date_from_filename(filename)
-    warnings += reading.warnings
+    warnings = reading.warnings
     if len(warnings) > MAX_WARNINGS:  # metadata is stored with the transcript: keep it small
         warnings[MAX_WARNINGS:] = [f"… and {len(warnings) - MAX_WARNINGS} more warnings"]
-    metadata = {**reading.metadata, "warnings": warnings}
+    metadata = {**reading.metadata, "language": language, "warnings": warnings}
     return ParsedTranscript(
         title=title[:300],
         date=date,
@@ -143,6 +124,33 @@ def parse_transcript(
         turns=tuple(turns),
         metadata=json.loads(json.dumps(metadata, default=str)),
     )
+
+
+def parse_collection(
+    data: bytes | str,
+    *,
+    filename: str = "",
+    field: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    monologue_speaker: str | None = None,
+) -> list[ParsedTranscript]:
+    """Each transcript of a JSON file holding many (a list of items with a title and a
+    transcript), parsed on its own; an item that fails names itself in the error."""
+    size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+    if size > max_bytes:
+        raise ParseError(f"the file is {human_size(size)}, over the {human_size(max_bytes)} limit")
+    text = decode(data, filename=filename) if isinstance(data, bytes) else check_text(data)
+    parsed = []
+    for number, (title, body) in enumerate(jsondata.collection(text, field=field), start=1):
+        try:
+            item = parse_transcript(body, monologue_speaker=monologue_speaker)
+        except ParseError as error:
+            reason = f"item {number} ({title[:60]}): {error}"
+            raise ParseError(reason, line=None, code=error.code) from None
+        parsed.append(
+            dataclasses.replace(item, title=title[:300], date=item.date or find_date(title))
+        )
+    return parsed
 
 
 def _stage_only(unit: Unit) -> bool:
@@ -156,7 +164,9 @@ def _stage_only(unit: Unit) -> bool:
     return True
 
 
-def build_turns(reading: Reading, *, offsets_valid: bool = True) -> list[ParsedTurn]:
+def build_turns(
+    reading: Reading, *, offsets_valid: bool = True, abbreviations: frozenset[str] = frozenset()
+) -> list[ParsedTurn]:
     """Merge the reader's units into turns and cut each into passages."""
     units = []
     for unit in reading.units:
@@ -193,7 +203,7 @@ def build_turns(reading: Reading, *, offsets_valid: bool = True) -> list[ParsedT
     for unit, interpreted in merged:
         if len(unit.label or "") > MAX_LABEL:
             raise ParseError(f"speaker label longer than {MAX_LABEL} characters", line=unit.line)
-        turn = _build_turn(unit, interpreted, offsets_valid)
+        turn = _build_turn(unit, interpreted, offsets_valid, abbreviations)
         if turn is None:
             reading.warnings.append(f"line {unit.line}: {unit.label} has no text; skipped")
         else:
@@ -227,7 +237,9 @@ def _spoken_spans(content: str):
             cursor = match.end()
 
 
-def _build_turn(unit: Unit, interpreted: bool, offsets_valid: bool) -> ParsedTurn | None:
+def _build_turn(
+    unit: Unit, interpreted: bool, offsets_valid: bool, abbreviations: frozenset[str]
+) -> ParsedTurn | None:
     text = MappedText()
     paragraphs: list[tuple[int, int, Paragraph]] = []  # (start, end, paragraph) in the turn text
     chunk_starts: list[int] = []
@@ -255,7 +267,11 @@ def _build_turn(unit: Unit, interpreted: bool, offsets_valid: bool) -> ParsedTur
         if paragraph.hard_breaks:  # each chunk is a sentence already (CSV rows): never merge them
             bounds[1:1] = [b for b in chunk_starts if p_start < b < p_end]
         for lo, hi in zip(bounds, bounds[1:], strict=False):
-            pieces = [(lo, hi, paragraph.kind)] if paragraph.kind else segment(content, lo, hi)
+            pieces = (
+                [(lo, hi, paragraph.kind)]
+                if paragraph.kind
+                else segment(content, lo, hi, abbreviations)
+            )
             for start, end, kind in pieces:
                 source_start, source_end = (
                     text.source_span(start, end) if offsets_valid else (None, None)

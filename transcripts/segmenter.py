@@ -93,7 +93,12 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _splits_here(
-    text: str, match: re.Match, next_at: int, region_start: int, open_quote: bool
+    text: str,
+    match: re.Match,
+    next_at: int,
+    region_start: int,
+    open_quote: bool,
+    abbreviations: frozenset[str] = frozenset(),
 ) -> bool:
     punct = match.group().rstrip("\"'”’»)]")
     if punct[-1] in "。！？":
@@ -118,10 +123,14 @@ def _splits_here(
     if _INITIAL.fullmatch(token):
         return False
     lowered = word.lower()
+    if lowered in abbreviations:  # the language's own: "núm. 34", "Abs. 2", "M. Dupont"
+        return False
     return lowered not in TITLES and not (lowered in BEFORE_NUMBER and following.isdigit())
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def sentence_spans(
+    text: str, start: int = 0, end: int | None = None, abbreviations: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
     """Sentences of text[start:end] as (start, end) offsets, whitespace trimmed, none empty."""
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
@@ -139,7 +148,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             straight += chunk.count('"')
             quotes_scanned = match.start()
         open_quote = curly_open > 0 or straight % 2 == 1
-        if _splits_here(text, match, next_at, sentence_start, open_quote):
+        if _splits_here(text, match, next_at, sentence_start, open_quote, abbreviations):
             a, b = _strip(text, sentence_start, match.end())
             if a < b:
                 spans.append((a, b))
@@ -151,16 +160,19 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
-def segment(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+def segment(
+    text: str, start: int = 0, end: int | None = None, abbreviations: frozenset[str] = frozenset()
+) -> list[tuple[int, int, str]]:
     """Passages of text[start:end]: ("speech" sentences and "stage" directions), in order."""
     end = len(text) if end is None else end
     passages: list[tuple[int, int, str]] = []
     cursor = start
     for stage_start, stage_end in stage_spans(text, start, end):
-        passages.extend((a, b, "speech") for a, b in sentence_spans(text, cursor, stage_start))
+        spans = sentence_spans(text, cursor, stage_start, abbreviations)
+        passages.extend((a, b, "speech") for a, b in spans)
         passages.append((stage_start, stage_end, "stage"))
         cursor = stage_end
-    passages.extend((a, b, "speech") for a, b in sentence_spans(text, cursor, end))
+    passages.extend((a, b, "speech") for a, b in sentence_spans(text, cursor, end, abbreviations))
     return _absorb_bare_punctuation(text, passages)
 
 

@@ -17,10 +17,11 @@ class ParseError(ValueError):
     """A transcript we cannot import; the message says what and, where known, on which line.
 
     `code` is "no_speakers" when nobody is labelled, so the preview can offer to import the
-    text as one speaker's monologue.
+    text as one speaker's monologue; "collection" for a JSON file holding many transcripts.
     """
 
     NO_SPEAKERS = "no_speakers"
+    COLLECTION = "collection"  # a JSON file of many transcripts: the command imports each
 
     def __init__(self, message: str, *, line: int | None = None, code: str = ""):
         super().__init__(f"line {line}: {message}" if line is not None else message)
@@ -156,3 +157,5 @@ class Reading:
     source_url: str = ""
     metadata: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    format: str = ""  # set by a reader that hands over to another (pybytes → "html")
+    offsets_valid: bool = True  # False when the text read is not the file (an unwrapped literal)

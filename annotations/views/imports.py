@@ -40,12 +40,14 @@ def transcript_import(request: HttpRequest, slug: str) -> HttpResponse:
     if result and not request.htmx:  # no JS: post/redirect/get to the new transcript
         messages.success(request, f"Imported {result.summary}")
         return redirect("annotations:workspace", project.slug, result.transcript.pk)
+    # A file we cannot read is refused (422, the reason in the step); base.html swaps 4xx bodies.
+    status = 422 if request.method == "POST" and (form.errors or "error" in context) else 200
     if request.method == "GET" or not request.htmx:
         if "parsed" in context:  # no JS: the chosen file is gone after this page, keep its text
             carried = {"text": context["parsed"].text, "filename": form.cleaned_data["filename"]}
             form.data = {**form.data.dict(), **carried}
-        return TemplateResponse(request, TEMPLATE, context)
-    response = TemplateResponse(request, f"{TEMPLATE}#import-step", context)
+        return TemplateResponse(request, TEMPLATE, context, status=status)
+    response = TemplateResponse(request, f"{TEMPLATE}#import-step", context, status=status)
     # Done: the confirmation replaces the whole form rather than the step inside it.
     return reswap(retarget(response, "#import-form"), "outerHTML") if result else response
 
@@ -72,6 +74,7 @@ def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptI
         }
     result = project.import_transcript(
         form.cleaned_data["data"],
+        filename=form.cleaned_data["filename"],
         parsed=parsed,
         title=form.cleaned_data["title"],
         date=form.cleaned_data["date"],

@@ -100,3 +100,41 @@ def test_overrides_and_format(tmp_path):
 def test_bad_arguments(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("import_transcript", str(SEED), *args)
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_monologue_imports_subtitles_without_speakers():
+    path = FIXTURES / "talk_no_speakers.vtt"
+    _, err, error = run(path, "--project", "talks")
+    assert error is not None and "no speakers in these subtitles" in err
+    assert "--monologue SPEAKER" in err
+    out, err, error = run(path, "--project", "talks", "--monologue", "SPEAKER")
+    assert error is None
+    transcript = Transcript.objects.get()
+    assert list(transcript.speakers.values_list("label", flat=True)) == ["SPEAKER"]
+    assert transcript.turns.count() == 1
+
+
+def test_a_json_collection_lists_its_items_on_a_dry_run_and_imports_each():
+    path = FIXTURES / "talks_collection.json"
+    out, _, error = run(path, "--project", "talks", "--monologue", "SPEAKER", "--dry-run")
+    assert error is None
+    assert [line.removeprefix(f"{path}: ") for line in out.splitlines()[1:]] == [
+        "3 transcripts in this file",
+        'item 1: would import "Why rivers matter" (no date): 1 speakers, 1 turns, 3 passages',
+        'item 2: would import "A panel on bridges" (no date): 2 speakers, 4 turns, 5 passages',
+        'item 3: would import "Listening" (no date): 1 speakers, 1 turns, 3 passages',
+    ]
+    assert not Transcript.objects.exists()
+    run(path, "--project", "talks", "--monologue", "SPEAKER")
+    titles = Project.objects.get(slug="talks").transcripts.values_list("title", flat=True)
+    assert sorted(titles) == ["A panel on bridges", "Listening", "Why rivers matter"]
+
+
+def test_a_failing_collection_item_is_named_and_nothing_is_written():
+    _, err, error = run(FIXTURES / "talks_collection.json", "--project", "talks")
+    assert error is not None
+    assert "item 1 (Why rivers matter): no speaker labels found" in err
+    assert not Transcript.objects.exists()

@@ -98,12 +98,10 @@ def test_the_same_text_twice_is_flagged_not_duplicated(client, owner, project, u
         ({"file": SimpleUploadedFile("empty.txt", b"")}, "Choose a file or paste"),
     ],
 )
-def test_bad_input_is_a_message_in_the_step_never_an_error_page(
-    client, owner, url, fields, message
-):
+def test_bad_input_is_a_422_with_the_message_in_the_step(client, owner, url, fields, message):
     client.force_login(owner)
     response = client.post(url, {**fields, "action": "preview"}, headers=HTMX)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.text
     assert Transcript.objects.count() == 0
 
@@ -176,5 +174,17 @@ def test_garbage_uploads_never_fail_the_page(client, owner, url, data, name, act
     client.force_login(owner)
     upload = SimpleUploadedFile(name, data)
     response = client.post(url, {"file": upload, "action": action}, headers=HTMX)
-    assert response.status_code == 200
+    assert response.status_code in {200, 422}
     assert 'id="import-step"' in response.text or 'id="import-form"' in response.text
+
+
+def test_the_log_line_of_a_browser_upload_names_the_file(client, owner, project, url, caplog):
+    client.force_login(owner)
+    fields = {
+        "file": seed_file(),
+        "action": "confirm",
+        "content_hash": content_hash(SEED.read_text()),
+    }
+    with caplog.at_level("INFO", logger="transcripts.importers"):
+        client.post(url, fields, headers=HTMX)
+    assert any(f"imported {SEED.name!r} as transcript" in line for line in caplog.messages)

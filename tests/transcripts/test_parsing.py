@@ -208,7 +208,7 @@ def test_decode_keeps_line_ends_so_offsets_match_the_file():
         (b"WEBVTT\n\nnot a timing\ntext\n", "line 3: expected a cue timing"),
         (
             b'<?xml version="1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><text/></TEI>',
-            "TEI XML",
+            "no utterances (<u who=…>) in this TEI document",
         ),
         (
             b"T1\tClaim 0 24\tWe disagree on Georgia.\nT2\tPremise 30 41\tbecause so\n",

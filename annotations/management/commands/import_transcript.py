@@ -1,7 +1,7 @@
 """python manage.py import_transcript PATH [PATH ...] --project SLUG: a thin CLI over the importer.
 
-One line per file; a file that fails says why (file:line: reason) while the others still import,
-and the command then exits non-zero.
+One line per file (per item, for a JSON file holding many transcripts); a file that fails says
+why (file:line: reason) while the others still import, and the command then exits non-zero.
 """
 
 import datetime
@@ -14,7 +14,7 @@ from django.core.validators import validate_slug
 from annotations.access import accounts_matching
 from annotations.models import Project
 from transcripts.importers import content_hash, parse, summary
-from transcripts.parsing import FORMATS, ParseError
+from transcripts.parsing import FORMATS, ParseError, parse_collection
 
 
 def iso_date(value: str) -> datetime.date:
@@ -46,7 +46,21 @@ class Command(BaseCommand):
             help="Username or e-mail: made an owner of the project (a new one has none else).",
         )
 
-    def handle(self, *args, paths, project, format, title, date, dry_run, owner, **options):
+        parser.add_argument(
+            "--monologue",
+            default="",
+            metavar="SPEAKER",
+            help="When nobody is labelled (subtitles without voices, a speech), import the "
+            "whole text as this speaker's monologue.",
+        )
+        parser.add_argument(
+            "--json-field",
+            metavar="NAME",
+            help="For a JSON file of many transcripts: the field of each item that holds its "
+            "transcript, when there are several.",
+        )
+
+    def handle(self, *args, paths, project, dry_run, owner, **options):
         try:
             validate_slug(project)
         except ValidationError:
@@ -70,31 +84,54 @@ class Command(BaseCommand):
         failures = 0
         for path in paths:
             try:
-                line = self.import_one(
-                    path, target, format=format, title=title, date=date, dry_run=dry_run
-                )
+                lines = self.import_one(path, target, dry_run=dry_run, **options)
             except ParseError as error:
                 failures += 1
                 where = f"{path}:{error.line}" if error.line else str(path)
-                self.stderr.write(f"{where}: {error.reason}")
+                hint = " (--monologue SPEAKER)" if error.code == ParseError.NO_SPEAKERS else ""
+                self.stderr.write(f"{where}: {error.reason}{hint}")
                 continue
-            self.stdout.write(f"{path}: {line}")
+            for line in lines:
+                self.stdout.write(f"{path}: {line}")
         if failures:
             raise CommandError(f"{failures} of {len(paths)} files could not be imported")
 
-    def import_one(self, path: Path, project, *, format, title, date, dry_run) -> str:
+    def import_one(self, path: Path, project, *, dry_run, **options) -> list[str]:
         try:
             data = path.read_bytes()
         except OSError as error:
             raise ParseError(f"cannot read the file ({error.strerror})") from None
+        monologue = options["monologue"] or None
+        try:
+            found = [
+                parse(
+                    data, filename=path.name, format=options["format"], monologue_speaker=monologue
+                )
+            ]
+        except ParseError as error:
+            if error.code != ParseError.COLLECTION:
+                raise
+            found = parse_collection(
+                data, filename=path.name, field=options["json_field"], monologue_speaker=monologue
+            )
+        if len(found) == 1:
+            return [self.write(found[0], path.name, project, dry_run=dry_run, **options)]
+        lines = [f"{len(found)} transcripts in this file"]
+        for number, parsed in enumerate(found, start=1):
+            name = f"{path.name} item {number}"
+            lines.append(
+                f"item {number}: " + self.write(parsed, name, project, dry_run=dry_run, **options)
+            )
+        return lines
+
+    def write(self, parsed, filename, project, *, dry_run, title, date, **options) -> str:
         if dry_run:
-            parsed = parse(data, filename=path.name, format=format)
             known = project.transcripts.all() if project else None
             if known is not None and known.filter(content_hash=content_hash(parsed.text)).exists():
                 return f"already in {project.slug}; would skip"
             return f"would import {summary(parsed, title=title, date=date)}"
         result = project.import_transcript(
-            data, filename=path.name, format=format, title=title, date=date
+            parsed.text, parsed=parsed, filename=filename, title=title, date=date
         )
         if not result.created:
             return f'already in {project.slug} as "{result.transcript.title}"; skipped'

@@ -9,20 +9,13 @@ its content with <main> or <article>, only that is read.
 
 from __future__ import annotations
 
-import ast
 import html
 import re
 from html.parser import HTMLParser
 
-from .textformat import (
-    is_junk,
-    keep_furniture,
-    label_kind,
-    midline_pattern,
-    read_line,
-    split_midline,
-)
-from .units import Chunk, MappedText, ParseError, Reading, Unit, words
+from ..units import Chunk, MappedText, ParseError, Reading, Unit, words
+from .labels import label_kind, read_line
+from .plaintext import is_junk, keep_furniture, midline_pattern, split_midline
 
 SKIP = words(
     "script style nav header footer aside noscript template form select button svg iframe head "
@@ -32,8 +25,15 @@ BLOCK = words(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table blockquote section article main dd dt dl pre hr "
     "td th figure figcaption address center body html tbody thead"
 )
+NAME = "html"
+EXTENSIONS = (".html", ".htm", ".xhtml")
+TAGS = re.compile(r"<(?:!doctype html|html|body|p|br|div|strong|b|font|span)\b", re.IGNORECASE)
 BOLD = frozenset({"b", "strong"})
 _COLLAPSE = re.compile(r"\s{2,}|[^\S ]")
+
+
+def looks_like(text: str) -> bool:
+    return len(TAGS.findall(text[:20000])) >= 3
 
 
 class _Block:
@@ -165,22 +165,6 @@ class _PageReader(HTMLParser):
             self.bold_start = 0
 
 
-def unwrap_python_bytes(text: str) -> str:
-    """The HTML inside a page saved as a Python bytes literal (b'<html>…')."""
-    try:
-        value = ast.literal_eval(text.strip())
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        raise ParseError(
-            "looks like a Python bytes literal (b'…') but is not a complete one", line=1
-        ) from None
-    if not isinstance(value, bytes):
-        raise ParseError("looks like a Python literal, not a transcript", line=1)
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError:
-        return value.decode("cp1252", errors="replace")
-
-
 def _bold_label(block: _Block) -> tuple[str, int] | None:
     """("Mr. LIMAN", body offset) for "<strong>Mr. LIMAN</strong>: …", colon inside or after."""
     if not block.bold:
@@ -213,7 +197,7 @@ def _bold_label(block: _Block) -> tuple[str, int] | None:
     return " ".join(words), position
 
 
-def read_html(source: str, *, monologue_speaker: str | None = None) -> Reading:
+def read(source: str, *, monologue_speaker: str | None = None) -> Reading:
     reader = _PageReader(source)
     try:
         reader.feed(source)

@@ -10,44 +10,21 @@ from __future__ import annotations
 
 import re
 
-from .metadata import SOURCE_LINE, find_date, parse_source
-from .units import Chunk, Paragraph, ParseError, Reading, Unit, mapped, words
+from ..languages import PROCEDURE_ANY as PROCEDURE
+from ..metadata import SOURCE_LINE, find_date, parse_source
+from ..units import Chunk, Paragraph, ParseError, Reading, Unit, mapped
+from .court import court_line, court_pages
+from .labels import (
+    TERMINAL,
+    believe_labels,
+    has_word,
+    label_kind,
+    read_line,
+    split_lines,
+)
 
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_TIME = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
-_LEADING_TIME = re.compile(rf"[\[(]?(?P<time>{_TIME})[\])]?[ \t]+")
-# Markdown bold around a label ("**Jane Doe:**", "**Q**:") is common in pasted transcripts.
-_LABEL = re.compile(
-    r"(?P<bold>\*\*|__)?(?P<label>[^:\s*_][^:\n*]{0,79}?)[ \t]*(?:\*\*|__)?:(?:\*\*|__)?(?=\s|$)"
-)
-_AFTER_TIME = re.compile(rf"[ \t]*[\[(](?P<time>{_TIME})[\])]")
-_PREFIX = re.compile(
-    r"(?:(?:O|A|El|La|Os|As|Los|Las)\s+)?(?:señor|señora|señores|señoras|señorita|senhor|senhora)\s+"
-    r"|(?:Mr|Mrs|Ms|Mx|Dr|Sr|Sra|Prof|Hon|Rep|Sen|Gov|Gen|Lt|Col|Capt|Adm|Rev)\.?\s+",
-    re.IGNORECASE,
-)
-_SUFFIX = re.compile(r"\s*\([^()]{1,60}\)$|,\s*(?:Jr|Sr)\.?$|,\s*(?:II|III|IV)$")
-_CAPS_TOKEN = re.compile(r"[^\W\d_][\w.'’&/-]*|\d+|&|-")
-_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*|[A-Z]\.|\d+")
-PARTICLES = words("de da das do dos del della der den van von la le du di bin al y e")
-# Cover-page and page-furniture headings that look like labels ("PRESENT:", "Source:").
-HEADING_LINES = (
-    "present, also present, members present, staff present, appearances, index, contents",
-    "table of contents, exhibits, exhibit, witnesses, witness list, note, notes, editor's note",
-    "source, sources, subject, date, time, place, location, venue, re, to, from, cc, bcc, url",
-    "link, tags, topics, keywords, updated, posted, published, title, author, by, copyright, page",
-    "warning, transcript, transcription, summary, agenda, attendees, participants, panelists",
-    "speakers, guests, category, filed under, related, share, email, print, tel, phone, fax",
-    "website, web, http, https, caption, photo, image, video, audio, disclaimer, correction",
-    "update, background, description, abstract, language, languages, duration, recorded, format",
-    "transcribed by, transcriber, edited by",
-)
-HEADINGS = frozenset(phrase.strip() for line in HEADING_LINES for phrase in line.split(","))
-_HEADING_WORDS = frozenset(" ".join(HEADINGS).split()) - {"chair", "witness", "by"}
-_DAYS_MONTHS = words(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december"
-)
+NAME = "text"
+EXTENSIONS = ()  # a .txt may hold HTML or JSON: the content decides
 _JUNK_LINE = re.compile(
     r"(?:back to|return to|top of|go to|skip to|print|share|e-?mail|posted|updated|related|tags?|"
     r"follow us|subscribe|home(?: page)?|contact|privacy|terms|copyright|all rights reserved|"
@@ -55,87 +32,7 @@ _JUNK_LINE = re.compile(
     r"www\.\S+|.*\|.*|\W*|page \d+(?: of \d+)?",
     re.IGNORECASE,
 )
-_TERMINAL = tuple('.?!…"”’):;-—')
 _FIRST_WORD = re.compile(r"\S+")
-_COURT_LINE = re.compile(r"[ \t\f]*\d{1,2}(?:[ \t]+\S|[ \t]*$)")
-_MARGIN = re.compile(r"[ \t\f]*\d{1,4}(?:[ \t]+|$)")  # line numbers, and page numbers alone
-_QUESTION_ANSWER = re.compile(r"(?P<label>[QA])\.?[ \t]+(?=\S)")
-
-
-def split_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each line, line breaks (\\r\\n, \\r or \\n) excluded."""
-    lines, position = [], 0
-    for match in LINE_BREAK.finditer(text):
-        lines.append((position, match.start()))
-        position = match.end()
-    lines.append((position, len(text)))
-    return lines
-
-
-def seconds(value: str) -> float:
-    parts = value.replace(",", ".").split(":")
-    total = 0.0
-    for part in parts:
-        total = total * 60 + float(part)
-    return total
-
-
-def _is_heading(core: str) -> bool:
-    lowered = core.lower().rstrip(".")
-    words = lowered.split()
-    return (
-        lowered in HEADINGS
-        or (len(words) <= 3 and all(word in _HEADING_WORDS for word in words))
-        or words[-1] in {"present", "absent", "attendance"}
-        or words[0]
-        in {"page", "exhibit", "item", "step", "section", "chapter", "part", "appendix", "by"}
-        or words[0] in _DAYS_MONTHS
-    )
-
-
-def label_kind(label: str) -> str | None:
-    """ "caps" for "FOREIGN MINISTER LAVROV", "name" for "Chris Wallace", None for anything else."""
-    core = _SUFFIX.sub("", _PREFIX.sub("", label, count=1)).strip()
-    tokens = core.split()
-    if not tokens or len(tokens) > 7 or _is_heading(core):
-        return None
-    if all(_CAPS_TOKEN.fullmatch(token) and token.upper() == token for token in tokens):
-        return "caps" if tokens[0][0].isalpha() else None
-    if len(tokens) > 6 or not tokens[0][0].isupper():
-        return None
-    for token in tokens:
-        if not _NAME_TOKEN.fullmatch(token):
-            return None
-        if not token[0].isupper() and token not in PARTICLES and not token.isdigit():
-            return None
-    return "name"
-
-
-def read_line(text: str, start: int, end: int):
-    """(content_start, content_end, label, kind, body_start, time) for one line."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    # Most lines of a wrapped transcript have no colon within a label's reach: skip the regexes.
-    if start == end or text.find(":", start, min(end, start + 110)) < 0:
-        return (start, end, None, None, start, None)
-    position, time = start, None
-    leading = _LEADING_TIME.match(text, start, end)
-    if leading:
-        position = leading.end()
-    match = _LABEL.match(text, position, end)
-    if not match or not (kind := label_kind(match["label"])):
-        return (start, end, None, None, start, None)
-    if leading:
-        time = seconds(leading["time"])
-    body = match.end()
-    after = _AFTER_TIME.match(text, body, end)
-    if after:
-        time, body = seconds(after["time"]), after.end()
-    while body < end and text[body].isspace():
-        body += 1
-    return (start, end, " ".join(match["label"].split()), kind, body, time)
 
 
 def is_junk(text: str, start: int, end: int) -> bool:
@@ -154,16 +51,20 @@ def _wrap_width(lengths: list[int]) -> int | None:
     return max(length for length in ordered if length <= 1.15 * p90)
 
 
-def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
+def read(
+    text: str, *, monologue_speaker: str | None = None, headings: frozenset[int] = frozenset()
+) -> Reading:
+    """`headings`: 0-based lines never read as labels (a Markdown "# Episode 4: Rivers")."""
     lines = split_lines(text)
     infos = [read_line(text, start, end) for start, end in lines]
+    for index in headings:
+        infos[index] = (*infos[index][:2], None, None, infos[index][0], None)
     reading = Reading(units=[])
-    court = _court_pages(text, infos)
+    court = court_pages(text, infos)
     if court:
-        infos = [_court_line(text, start, end) for start, end in lines]
+        infos = [court_line(text, start, end) for start, end in lines]
         reading.warnings.append("read as court reporter's pages: line and page numbers left out")
-    _drop_unlikely_name_labels(text, infos)
-    _drop_odd_name_labels(infos)
+    believe_labels(text, infos)
     labelled = [index for index, info in enumerate(infos) if info[2]]
     if not labelled:
         if not monologue_speaker:
@@ -200,8 +101,8 @@ def read_text(text: str, *, monologue_speaker: str | None = None) -> Reading:
     pending_break, previous = False, None
     for index in range(first, last + 1):
         start, end, label, kind, body_start, time = infos[index]
-        if start == end:
-            pending_break = True
+        if start == end or not label and not has_word(text, start, end):
+            pending_break = not court  # court pages are double-spaced: a blank line says nothing
             continue
         if label:
             unit = Unit(label=label, line=index + 1, start_time=time)
@@ -245,7 +146,8 @@ def _paragraph_for(unit: Unit, *, heading: bool, new: bool) -> Paragraph:
 def _heading_between_turns(text: str, infos: list, index: int, last: int) -> bool:
     """An unpunctuated paragraph standing alone before a turn: an agenda heading, not speech."""
     start, end = infos[index][:2]
-    if text[end - 1] in '.?!…"”’»):;,-—' or end - start > 300:
+    procedure = PROCEDURE.match(text, start, end) is not None  # "Efectuada a votación, …"
+    if not procedure and (text[end - 1] in '.?!…"”’»):;,-—' or end - start > 300):
         return False
     following = index + 1
     if following > last or infos[following][1] > infos[following][0]:
@@ -270,7 +172,7 @@ def _ends_paragraph(text: str, previous, start: int, width: int) -> bool:
     if previous is None:
         return False
     prev_start, prev_end = previous
-    if not text[prev_end - 1].endswith(_TERMINAL):
+    if not text[prev_end - 1].endswith(TERMINAL):
         return False
     word = _FIRST_WORD.match(text, start)
     return (prev_end - prev_start) + 1 + (len(word.group()) if word else 0) <= width
@@ -294,67 +196,6 @@ def split_midline(text: str, start: int, end: int, pattern: re.Pattern | None):
             label, cursor = match["label"], match.end()
     pieces.append((label, cursor, end))
     return pieces
-
-
-def _drop_unlikely_name_labels(text: str, infos: list) -> None:
-    """A "Name:" at a line start counts only after a blank line or a sentence end.
-
-    ALL-CAPS labels are distinctive enough on their own; a capitalised word before a colon at
-    the start of a wrapped line ("States: …") is usually the middle of a sentence.
-    """
-    previous_end = None
-    for index, info in enumerate(infos):
-        start, end, label, kind = info[:4]
-        if start == end:
-            previous_end = None
-            continue
-        if (
-            kind == "name"
-            and previous_end is not None
-            and not text[previous_end - 1].endswith(_TERMINAL)
-        ):
-            infos[index] = (start, end, None, None, start, None)
-        previous_end = end
-
-
-def _drop_odd_name_labels(infos: list) -> None:
-    """In a transcript labelled in capitals, a one-off "Live Analysis:" is a heading, not a name."""
-    kinds = [info[3] for info in infos if info[3]]
-    caps = kinds.count("caps")
-    if caps < 5 or caps < 0.8 * len(kinds):
-        return
-    counts: dict[str, int] = {}
-    for info in infos:
-        if info[3] == "name":
-            counts[info[2]] = counts.get(info[2], 0) + 1
-    for index, info in enumerate(infos):
-        if info[3] == "name" and counts[info[2]] == 1:
-            infos[index] = (info[0], info[1], None, None, info[0], None)
-
-
-def _court_pages(text: str, infos: list) -> bool:
-    """Whether most lines carry a court reporter's margin line number (1–25 on each page)."""
-    nonblank = [info for info in infos if info[1] > info[0]]
-    numbered = sum(bool(_COURT_LINE.match(text, info[0], info[1])) for info in nonblank)
-    return len(nonblank) >= 10 and numbered >= 0.5 * len(nonblank)
-
-
-def _court_line(text: str, start: int, end: int):
-    """read_line() for a court reporter's line: margin number dropped, "Q." and "A." as labels."""
-    margin = _MARGIN.match(text, start, end)
-    if margin:
-        start = margin.end()
-    info = read_line(text, start, end)
-    content_start, content_end = info[:2]
-    if info[2] or content_start == content_end:
-        return info
-    question = _QUESTION_ANSWER.match(text, content_start, content_end)
-    if question:
-        return (content_start, content_end, question["label"], "caps", question.end(), None)
-    line = text[content_start:content_end]
-    if line.upper() == line and any(ch.isalpha() for ch in line):  # "EXAMINATION", "BY MR. HALE:"
-        return (content_start, content_end, None, "heading", content_start, None)
-    return info
 
 
 def _keep_furniture(

@@ -1,4 +1,4 @@
-"""SRT and WebVTT subtitles: cues become chunks with times; speakers from <v Name> or "NAME:".
+"""What SRT and WebVTT share: cues become chunks with times; speakers from <v Name> or "NAME:".
 
 A cue without a speaker continues the previous speaker (subtitles name a speaker only when it
 changes); consecutive cues of one speaker become one turn. Cue text keeps its source offsets;
@@ -9,15 +9,9 @@ from __future__ import annotations
 
 import re
 
-from .textformat import label_kind, split_lines
-from .units import Chunk, MappedText, ParseError, Reading, Unit
+from ..units import Chunk, MappedText, ParseError, Reading, Unit
+from .labels import label_kind, split_lines
 
-_SRT_TIMING = re.compile(
-    r"\s*(\d{1,2}:\d{2}:\d{2}[,.]\d{1,3})\s*-->\s*(\d{1,2}:\d{2}:\d{2}[,.]\d{1,3})"
-)
-_VTT_TIMING = re.compile(
-    r"\s*((?:\d+:)?\d{2}:\d{2}\.\d{3})\s*-->\s*((?:\d+:)?\d{2}:\d{2}\.\d{3})(?:\s.*)?$"
-)
 _TAG = re.compile(r"<(/?)([a-zA-Z0-9.]*|\d[\d:.]*)(?:\s+([^>]*))?>")
 _PREFIX_LABEL = re.compile(r"(?:-\s*)?(?P<label>[^:\n]{1,60}?)\s*:\s+(?=\S)")
 
@@ -27,16 +21,6 @@ def _seconds(value: str) -> float:
     for part in value.replace(",", ".").split(":"):
         total = total * 60 + float(part)
     return total
-
-
-def read_srt(text: str, *, monologue_speaker: str | None = None) -> Reading:
-    return _read_cues(text, _SRT_TIMING, monologue_speaker, vtt=False)
-
-
-def read_vtt(text: str, *, monologue_speaker: str | None = None) -> Reading:
-    if not text.lstrip("\ufeff").startswith("WEBVTT"):
-        raise ParseError("a WebVTT file must start with 'WEBVTT'", line=1)
-    return _read_cues(text, _VTT_TIMING, monologue_speaker, vtt=True)
 
 
 def _cues(text: str, timing: re.Pattern, vtt: bool):
@@ -81,7 +65,7 @@ def _cue_text(text: str, cue_lines) -> tuple[MappedText, str | None]:
     return result, voice
 
 
-def _read_cues(
+def read_cues(
     text: str, timing: re.Pattern, monologue_speaker: str | None, *, vtt: bool
 ) -> Reading:
     reading = Reading(units=[])
