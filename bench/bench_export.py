@@ -1,17 +1,12 @@
-"""Export 1,000,000 annotations on PostgreSQL: rows per second and peak memory, against COPY.
+"""Item 5 of issue 10: export rows/s and peak memory at 20k, 100k and 1M annotations, beside
+PostgreSQL's own `COPY (…the same join…) TO STDOUT` of the same rows (the floor).
 
-    python bench/bench_export.py [--rows 1000000] [--steps 100000,300000,1000000]
+    python bench/bench_export.py [--repeat 3]
 
-Uses its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
-parley_bench), seeded once with psycopg COPY and reused by later runs. Every measurement runs in
-a fresh child process so that `ru_maxrss` (the process's peak resident memory) belongs to that
-export alone; the child reports it beside the resident memory it started with. The Python heap
-peak comes from a second child run under `tracemalloc`, which slows Python down, so its time is
-not the one reported. The floor is the same query (same joins, same order) dumped by
-`COPY (…) TO STDOUT (FORMAT csv)` through bare psycopg: what the database and driver cost with
-no Python per row.
-
-Memory is "flat" when the peak does not grow with the number of rows exported.
+20k is the 5,000-turn transcript of corpus.py's `bench` project, 100k the whole project, 1M
+the `bench-1m` project (skipped with --quick). Each run is a fresh child process, so its
+`ru_maxrss` (peak resident memory) belongs to that export alone; "growth" is the peak minus the
+resident memory before the export started. The COPY floor runs on PostgreSQL only.
 """
 
 import argparse
@@ -21,216 +16,41 @@ import resource
 import subprocess
 import sys
 import time
-import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/parley_bench"
-PER_TRANSCRIPT = 10_000  # annotations per transcript: 25 turns x 20 passages x 20 annotators
-TURNS, PASSAGES_PER_TURN, ANNOTATORS = 25, 20, 20
-KINDS = ["csv", "wide-csv", "jsonl", "csv-http", "copy"]
-SENTENCES = [
-    "We had serious and open exchanges on arms control, and our negotiators are hard at work.",
-    'He said "no", then "yes" — and then, later, maybe.',
-    "=SUM(A1:A9) is not a formula here; nor is -1 or +1.",
-    "Наши позиции по Грузии расходятся, но диалог продолжается.",
-    "We will reduce strategic warheads by a third before the end of the year.",
-]
+from common import quick, save, setup, spread
+
+SIZES = {"20k": ("bench", "5000 turns"), "100k": ("bench", None), "1M": ("bench-1m", None)}
+KINDS = ["csv", "wide-csv", "jsonl", "copy"]
 
 
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["DEBUG"] = "0"  # DEBUG would keep every query in memory
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def seed(rows: int) -> None:
-    """Transcripts, passages and annotations for `rows` annotations, unless already there."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    from annotations.models import Annotation, Project
-
-    call_command("migrate", verbosity=0)
-    if Annotation.objects.count() >= rows:
-        return
-    print(f"seeding {rows:,} annotations (once) …", file=sys.stderr)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE annotations_annotation, annotations_tag, annotations_membership,"
-            " annotations_project, annotations_project_transcripts, transcripts_passage,"
-            " transcripts_turn, transcripts_speaker, transcripts_transcript, auth_user CASCADE"
-        )
-    project = Project.create_with_default_tags(slug="bench", name="Bench")
-    raw = connection.connection  # psycopg 3: COPY FROM STDIN is 10x faster than bulk_create
-    with raw.cursor() as cur:
-        copy_rows(
-            cur,
-            "auth_user (id, username, password, is_superuser, is_staff, is_active, first_name,"
-            " last_name, email, date_joined)",
-            (
-                (i, f"annotator{i}", "!", False, False, True, "", "", "", "2026-01-01T00:00Z")
-                for i in range(1, ANNOTATORS + 1)
-            ),
-        )
-        transcripts = rows // PER_TRANSCRIPT
-        seed_transcripts(cur, project, transcripts)
-        tags = list(project.tags.values_list("pk", "name"))
-        copy_rows(
-            cur,
-            'annotations_annotation (id, passage_id, tag_id, annotator_id, start, "end", quote,'
-            " target_id, target_passage_id, note, attributes, status, version, created_at,"
-            " updated_at)",
-            annotation_rows(transcripts, tags),
-        )
-        for table in ("auth_user", "annotations_annotation", "transcripts_passage"):
-            cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
-            )
-        cur.execute("ANALYZE")
-
-
-def copy_rows(cur, target: str, rows) -> None:
-    with cur.copy(f"COPY {target} FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def seed_transcripts(cur, project, count: int) -> None:
-    from transcripts.models import Speaker, Transcript, Turn
-
-    passage_id = 0
-    for t in range(count):
-        text = f"Bench transcript {t}"
-        transcript = Transcript.objects.create(
-            title=f"Bench transcript {t}", original_text=text, content_hash=f"{t:064x}"
-        )
-        project.transcripts.add(transcript)
-        speakers = [
-            Speaker.objects.create(transcript=transcript, label=f"SPEAKER {s}", position=s)
-            for s in range(2)
-        ]
-        turns = Turn.objects.bulk_create(
-            Turn(
-                transcript=transcript,
-                position=i,
-                speaker=speakers[i % 2],
-                interpreted=i % 2 == 1,
-                text=" ".join(SENTENCES[(i + p) % 5] for p in range(PASSAGES_PER_TURN)),
-            )
-            for i in range(TURNS)
-        )
-        passages = []
-        for turn in turns:
-            offset = 0
-            for p in range(PASSAGES_PER_TURN):
-                sentence = SENTENCES[(turn.position + p) % 5]
-                passage_id += 1
-                position = turn.position * PASSAGES_PER_TURN + p
-                passages.append(
-                    (passage_id, transcript.pk, turn.pk, position, "speech", sentence, 0)
-                    + (offset, offset + len(sentence))
-                )
-                offset += len(sentence) + 1
-        copy_rows(
-            cur,
-            "transcripts_passage (id, transcript_id, turn_id, position, kind, text, paragraph,"
-            ' start, "end")',
-            passages,
-        )
-
-
-def annotation_rows(transcripts: int, tags: list[tuple[int, str]]):
-    passages = TURNS * PASSAGES_PER_TURN
-    pk = 0
-    for t in range(transcripts):
-        for p in range(passages):
-            passage_id = t * passages + p + 1
-            sentence = SENTENCES[(p // PASSAGES_PER_TURN + p % PASSAGES_PER_TURN) % 5]
-            for a in range(1, ANNOTATORS + 1):
-                pk += 1
-                tag_id, name = tags[(p + a) % len(tags)]
-                span = a % 3 == 0
-                target = name == "Disagreement" and p > 0
-                yield (
-                    pk,
-                    passage_id,
-                    tag_id,
-                    a,
-                    3 if span else None,
-                    12 if span else None,
-                    sentence[3:12] if span else sentence,
-                    pk - ANNOTATORS if target else None,
-                    passage_id - 1 if target else None,
-                    'Unsure, "really"\nsee guideline' if a == 1 else "",
-                    json.dumps({"type": "factual"} if name == "Claim" else {}),
-                    "accepted" if a % 5 == 0 else "submitted",
-                    1,
-                    "2026-01-01T00:00:00Z",
-                    "2026-01-02T00:00:00Z",
-                )
-
-
-def dataset(rows: int):
-    from annotations.export import Selection
+def dataset(size: str):
+    from annotations.export import Selection, select
     from annotations.models import Project
 
-    project = Project.objects.get(slug="bench")
-    ids = project.transcripts.order_by("pk").values_list("pk", flat=True)[: rows // PER_TRANSCRIPT]
-    return project, Selection(transcripts=tuple(ids))
+    slug, title = SIZES[size]
+    project = Project.objects.get(slug=slug)
+    transcripts = project.transcripts.filter(title__contains=title) if title else []
+    return select(project, Selection(transcripts=tuple(t.pk for t in transcripts)))
 
 
-def measure(kind: str, rows: int, trace: bool) -> dict:
-    """One export in this (fresh) process; what it wrote, how fast, how much memory."""
+def measure(kind: str, size: str) -> dict:
     from django.db import connection
 
-    from annotations.export import select
-
-    project, selection = dataset(rows)
+    data = dataset(size)
+    rows = data.annotations.count()
     connection.ensure_connection()
-    before = resource.getrusage(resource.RUSAGE_SELF)
-    if trace:
-        tracemalloc.start()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     written = 0
     if kind == "copy":
-        written = copy_floor(select(project, selection))
-    elif kind == "csv-http":
-        written = through_the_view(project, selection)
+        written = copy_floor(data)
     else:
         with open(os.devnull, "w", encoding="utf-8") as sink:
-            for chunk in select(project, selection).chunks(kind):
+            for chunk in data.chunks(kind):
                 written += sink.write(chunk)
     seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    result = {
-        "kind": kind,
-        "rows": rows,
-        "seconds": seconds,
-        "written": written,
-        "cpu_seconds": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
-        "start_rss_mb": before.ru_maxrss / 1024,
-        "peak_rss_mb": after.ru_maxrss / 1024,
-    }
-    if trace:
-        result["heap_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
-    return result
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"seconds": seconds, "rows": rows, "written": written, "start": before, "peak": peak}
 
 
 def copy_floor(data) -> int:
@@ -243,79 +63,54 @@ def copy_floor(data) -> int:
     query = records.values(*RECORD_FIELDS, **RECORD_EXPRESSIONS).query
     sql, params = query.get_compiler(connection=connection).as_sql()
     written = 0
-    statement = f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)"
     with (
         connection.connection.cursor() as cur,
-        cur.copy(statement, params) as copy,
-        open(os.devnull, "wb") as sink,
+        cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)", params) as copy,
     ):
         for block in copy:
-            written += sink.write(block)
+            written += len(block)
     return written
 
 
-def through_the_view(project, selection) -> int:
-    """The export page's response, as the server would send it (bytes, chunk by chunk)."""
-    from django.contrib.auth import get_user_model
-    from django.test import RequestFactory
-
-    from annotations.models import Membership
-    from annotations.views.export import project_export
-
-    user, _ = get_user_model().objects.get_or_create(username="bench-owner")
-    Membership.objects.get_or_create(project=project, user=user, defaults={"role": "owner"})
-    query = {"format": "csv", "transcripts": list(selection.transcripts)}
-    request = RequestFactory().get(f"/p/{project.slug}/export/", query)
-    request.user = user
-    return sum(len(chunk) for chunk in project_export(request, project.slug).streaming_content)
-
-
-def child(kind: str, rows: int, trace: bool) -> dict:
-    args = [sys.executable, __file__, "--child", kind, "--rows", str(rows)]
-    done = subprocess.run(args + (["--trace"] if trace else []), capture_output=True, text=True)
+def child(kind: str, size: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", kind, size], capture_output=True, text=True
+    )
     if done.returncode:
-        sys.exit(f"{kind} at {rows:,} rows failed:\n{done.stderr}")
-    return json.loads(done.stdout)
+        raise RuntimeError(f"{kind} at {size} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--steps", default="100000,300000,1000000", help="exports to compare")
-    parser.add_argument("--kinds", default=",".join(KINDS), help="formats to measure")
-    parser.add_argument("--child", choices=KINDS, help=argparse.SUPPRESS)
-    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=1 if quick() else 3)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     options = parser.parse_args()
-    setup_django()
+    setup(migrate=not options.child)
     if options.child:
-        print(json.dumps(measure(options.child, options.rows, options.trace)))
+        print(json.dumps(measure(*options.child)))
         return
-    ensure_database()
-    seed(options.rows)
-    steps = [int(s) for s in options.steps.split(",")]
-    print(f"Export benchmark, PostgreSQL, {options.rows:,} annotations seeded\n")
-    print(
-        "| format | rows | seconds | rows/s | CPU s (exporter) | MB written | RSS at start "
-        "| peak RSS | heap peak |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for kind in options.kinds.split(","):
-        for rows in steps if kind in ("csv", "copy") else [options.rows]:
-            result = child(kind, rows, trace=False)
-            heap = child(kind, rows, trace=True)["heap_peak_mb"] if kind != "copy" else None
-            print(
-                f"| {kind} | {rows:,} | {result['seconds']:.1f} "
-                f"| {rows / result['seconds']:,.0f} | {result['cpu_seconds']:.1f} "
-                f"| {result['written'] / 2**20:,.0f} "
-                f"| {result['start_rss_mb']:.0f} MB | {result['peak_rss_mb']:.0f} MB "
-                f"| {f'{heap:.1f} MB' if heap is not None else '—'} |",
-                flush=True,
-            )
-    print(
-        "\nrows/s for wide-csv counts annotations read (one row is written per passage). "
-        "CPU s is this process only (PostgreSQL's own work is not in it); wall-clock figures "
-        "move with the machine's load, CPU seconds much less."
-    )
+    from django.db import connection
+
+    sizes = ["20k", "100k"] + ([] if quick() else ["1M"])
+    kinds = [k for k in KINDS if k != "copy" or connection.vendor == "postgresql"]
+    rows = []
+    for size in sizes:
+        for kind in kinds if size != "1M" else [k for k in kinds if k in ("csv", "copy")]:
+            runs = [child(kind, size) for _ in range(options.repeat if size != "1M" else 1)]
+            result = {
+                "size": size,
+                "kind": kind,
+                "rows": runs[0]["rows"],
+                "mb_written": runs[0]["written"] / 2**20,
+                "seconds": spread([r["seconds"] for r in runs]),
+                "peak_rss_mb": max(r["peak"] for r in runs) / 1024,
+                "growth_mb": max(r["peak"] - r["start"] for r in runs) / 1024,
+            }
+            result["rows_per_s"] = result["rows"] / result["seconds"]["median"]
+            rows.append(result)
+            print(json.dumps(result), flush=True)
+    save("export", {"exports": rows})
 
 
 if __name__ == "__main__":

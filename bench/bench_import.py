@@ -1,80 +1,72 @@
-"""How long does importing a 300,000-word transcript take, parse and database writes?
+"""Item 1 of issue 10: import of the ~323,000-word plain-text transcript, seconds and memory.
 
-    python bench/bench_import.py                    # a throwaway SQLite file
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/parley_bench python bench/bench_import.py
-    python bench/bench_import.py --words 100000 PATH   # or a real file instead of the synthetic one
+    python bench/bench_import.py [--words 323000] [--repeat 3] [PATH]
 
-Each run imports inside a transaction that is rolled back, so the database is left as it was
-(it is migrated first). The synthetic transcript is the seed's turns repeated, hard-wrapped.
+The synthetic transcript is the seed's turns repeated, hard-wrapped (bench_parsing.synthesise).
+Each import runs in a transaction that is rolled back, so the database is left as it was. Peak
+memory is the Python heap's peak during one more import under tracemalloc (which slows it, so
+its time is not the one reported) and the process's peak resident memory.
 """
-
-from __future__ import annotations
 
 import argparse
 import logging
-import os
-import statistics
-import sys
-import tempfile
+import resource
 import time
+import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from common import quick, save, setup, spread
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path)
-    parser.add_argument("--words", type=int, default=300_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--words", type=int, default=323_000)
+    parser.add_argument("--repeat", type=int, default=2 if quick() else 3)
     options = parser.parse_args()
-
-    scratch = None
-    if "DATABASE_URL" not in os.environ:
-        handle, scratch = tempfile.mkstemp(suffix=".sqlite3")
-        os.close(handle)
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from bench_parsing import synthesise  # after setup: it imports the parser
-    from django.core.management import call_command
-    from django.db import connection, transaction
+    setup()
+    from bench_parsing import synthesise
+    from django.db import transaction
 
     from transcripts.importers import import_transcript, parse
 
-    logging.getLogger("transcripts.importers").setLevel(logging.WARNING)  # one line per run
-    call_command("migrate", verbosity=0)
+    logging.getLogger("transcripts.importers").setLevel(logging.WARNING)
     data = options.path.read_bytes() if options.path else synthesise(options.words)
     parsed = parse(data)
-    words = sum(len(turn.text.split()) for turn in parsed.turns)
-    passages = sum(len(turn.passages) for turn in parsed.turns)
-    parse_times, import_times = [], []
-    for _ in range(options.repeat):
-        started = time.perf_counter()
-        parse(data)
-        parse_times.append(time.perf_counter() - started)
+
+    def once() -> float:
         with transaction.atomic():
             started = time.perf_counter()
             import_transcript(data, filename="bench.txt")
-            import_times.append(time.perf_counter() - started)
+            seconds = time.perf_counter() - started
             transaction.set_rollback(True)
-    parse_s, total_s = statistics.median(parse_times), statistics.median(import_times)
-    size = f"{words:,} words, {len(parsed.turns):,} turns, {passages:,} passages"
-    print(
-        f"{connection.vendor}: {size} | "
-        f"import {total_s:.2f} s (parse {parse_s:.2f} s, writes {total_s - parse_s:.2f} s), "
-        f"median of {options.repeat}"
-    )
-    if scratch is not None:
-        connection.close()
-        os.unlink(scratch)
+        return seconds
+
+    def parse_once() -> float:
+        started = time.perf_counter()
+        parse(data)
+        return time.perf_counter() - started
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    imports = [once() for _ in range(options.repeat)]
+    parses = [parse_once() for _ in range(options.repeat)]
+    tracemalloc.start()
+    once()
+    heap_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    result = {
+        "words": sum(len(turn.text.split()) for turn in parsed.turns),
+        "turns": len(parsed.turns),
+        "passages": sum(len(turn.passages) for turn in parsed.turns),
+        "megabytes": len(data) / 2**20,
+        "import": spread(imports),
+        "parse": spread(parses),
+        "heap_peak_mb": heap_peak / 2**20,
+        "rss_before_mb": rss_before / 1024,
+        "rss_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    print(result)
+    save("import", result)
 
 
 if __name__ == "__main__":
