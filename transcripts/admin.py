@@ -8,8 +8,15 @@ class WithoutSourceText:
     carry its source text (megabytes a row) into every row of the list."""
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset.select_related("transcript").defer("transcript__original_text")
+        # The list's own select_related too: the changelist skips list_select_related once
+        # the queryset has any (that cost one query a row).
+        related = {"transcript", *(self.list_select_related or [])}
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*related)
+            .defer("transcript__original_text")
+        )
 
 
 class SpeakerInline(admin.TabularInline):
