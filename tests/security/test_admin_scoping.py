@@ -15,6 +15,7 @@ from django.urls import reverse
 from annotations.admin_scope import PROJECT_PATHS
 from annotations.models import Annotation, Membership, Tag
 
+from ..annotations.test_admin import change_form_data as annotation_form
 from ..factories import AnnotationFactory, ProjectFactory, TranscriptWithTurnsFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,24 +59,6 @@ def add_url(model):
 def change_url(obj):
     opts = obj._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-
-def annotation_form(annotation, **overrides):
-    data = {
-        "passage": annotation.passage_id,
-        "tag": annotation.tag_id,
-        "annotator": annotation.annotator_id,
-        "start": "",
-        "end": "",
-        "quote": annotation.quote,
-        "target": "",
-        "target_passage": "",
-        "note": annotation.note,
-        "attributes": "{}",
-        "status": annotation.status,
-        "seen_version": annotation.version,
-    }
-    return {**data, **overrides}
 
 
 def test_curator_cannot_make_themselves_owner_of_another_project(admin_client, staff_curator, b):
