@@ -43,7 +43,7 @@ INTERPRETER = re.compile(
 
 # Starts with a character class so the regex engine can skip ahead to brackets quickly.
 _STAGE_CANDIDATE = re.compile(r"[(\[](?:(?<=\()([^()\n]{1,80})\)|(?<=\[)([^\[\]\n]{1,600})\])")
-_STAGE_WORDS = re.compile(
+STAGE_WORDS = re.compile(
     r"(?:laughter|laughs?|laughing|applause|aplausos|murmurios|risas|rumores|crosstalk|cross-talk|"
     r"inaudible|unintelligible|indiscernible|pause[sd]?|silence|music|cheers|cheering|booing|boos|"
     r"cough(?:s|ing)?|sighs?|off[- ]?mi(?:c|ke|crophone)|overlapping|simultaneous|interruption|"
@@ -60,7 +60,7 @@ def is_stage_direction(content: str, bracket: str) -> bool:
     content = content.strip()
     if not any(ch.isalpha() for ch in content):
         return False  # "[1]", "(2)": references and numbering belong to the speech
-    if _STAGE_WORDS.match(content) or _STAGE_NOTE.fullmatch(content):
+    if STAGE_WORDS.match(content) or _STAGE_NOTE.fullmatch(content):
         return True
     if bracket == "[":
         # "[sic]", "[the law]" are editorial words inside speech; capitalised or long notes are not.

@@ -13,18 +13,19 @@ import re
 from ..languages import PROCEDURE_ANY as PROCEDURE
 from ..metadata import SOURCE_LINE, find_date, parse_source
 from ..units import Chunk, Paragraph, ParseError, Reading, Unit, mapped
+from . import shapes
 from .court import court_line, court_pages
 from .labels import (
     TERMINAL,
     believe_labels,
     has_word,
     label_kind,
-    read_line,
     split_lines,
 )
 
 NAME = "text"
 EXTENSIONS = ()  # a .txt may hold HTML or JSON: the content decides
+LEARNS_SPEAKER_PATTERN = True  # parse_transcript(speaker_pattern=…) may force a shape
 _JUNK_LINE = re.compile(
     r"(?:back to|return to|top of|go to|skip to|print|share|e-?mail|posted|updated|related|tags?|"
     r"follow us|subscribe|home(?: page)?|contact|privacy|terms|copyright|all rights reserved|"
@@ -52,24 +53,38 @@ def _wrap_width(lengths: list[int]) -> int | None:
 
 
 def read(
-    text: str, *, monologue_speaker: str | None = None, headings: frozenset[int] = frozenset()
+    text: str,
+    *,
+    monologue_speaker: str | None = None,
+    headings: frozenset[int] = frozenset(),
+    speaker_pattern: str | None = None,
 ) -> Reading:
-    """`headings`: 0-based lines never read as labels (a Markdown "# Episode 4: Rivers")."""
+    """`headings`: 0-based lines never read as labels (a Markdown "# Episode 4: Rivers");
+    `speaker_pattern`: a shape's name (shapes.SHAPES) to use instead of the one learnt."""
     lines = split_lines(text)
-    infos = [read_line(text, start, end) for start, end in lines]
-    for index in headings:
-        infos[index] = (*infos[index][:2], None, None, infos[index][0], None)
     reading = Reading(units=[])
-    court = court_pages(text, infos)
+    court = not speaker_pattern and court_pages(text, lines)
     if court:
         infos = [court_line(text, start, end) for start, end in lines]
         reading.warnings.append("read as court reporter's pages: line and page numbers left out")
+        reading.metadata["speaker_pattern"] = shapes.COURT
+    else:
+        choice = shapes.choose(text, lines, forced=speaker_pattern)
+        infos = choice.infos
+        reading.metadata["speaker_pattern"] = choice.describe(text)
+        if choice.roles:
+            reading.metadata["roles"] = choice.roles
+    for index in headings:
+        infos[index] = (*infos[index][:2], None, None, infos[index][0], None)
     believe_labels(text, infos)
+    if not court:
+        reading.metadata["speaker_pattern"]["example"] = shapes.example(text, infos)
     labelled = [index for index, info in enumerate(infos) if info[2]]
     if not labelled:
         if not monologue_speaker:
             raise ParseError(
-                "no speaker labels found (expected lines like 'NAME: text'); "
+                "no speaker labels found (expected lines like "
+                f"'{reading.metadata['speaker_pattern']['description']}'); "
                 "import it as one speaker's monologue instead",
                 code=ParseError.NO_SPEAKERS,
             )
@@ -90,6 +105,9 @@ def read(
     one_turn_per_line = (
         width is None and nonblank and sum(bool(info[2]) for info in body) >= 0.6 * nonblank
     )
+    # A dataset's line per turn (no blank lines): an unlabelled line is its own paragraph.
+    blanks = sum(info[1] == info[0] for info in body)
+    separate_lines = one_turn_per_line and blanks < 0.3 * nonblank
     reading.metadata["wrapped_at"] = width
     known = {info[2] for info in body if info[2]}
     midline = midline_pattern(known)
@@ -110,7 +128,11 @@ def read(
             paragraph = unit.new_paragraph()
         else:
             assert unit is not None
-            ends = pending_break or width is None or _ends_paragraph(text, previous, start, width)
+            if width is None:  # not wrapped: a line is a paragraph, unless it cuts a sentence
+                ends = pending_break or separate_lines or previous is None
+                ends = ends or text[previous[1] - 1] in TERMINAL
+            else:
+                ends = pending_break or _ends_paragraph(text, previous, start, width)
             current = unit.paragraphs[-1] if unit.paragraphs else None
             paragraph = _paragraph_for(unit, heading=kind == "heading", new=ends)
             started = current is not None and paragraph is not current
