@@ -84,7 +84,7 @@ def stage_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
     return spans
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -149,12 +149,12 @@ def sentence_spans(
             quotes_scanned = match.start()
         open_quote = curly_open > 0 or straight % 2 == 1
         if _splits_here(text, match, next_at, sentence_start, open_quote, abbreviations):
-            a, b = _strip(text, sentence_start, match.end())
+            a, b = strip_span(text, sentence_start, match.end())
             if a < b:
                 spans.append((a, b))
             sentence_start = match.end()
             quotes_scanned, curly_open, straight = sentence_start, 0, 0
-    a, b = _strip(text, sentence_start, end)
+    a, b = strip_span(text, sentence_start, end)
     if a < b:
         spans.append((a, b))
     return spans

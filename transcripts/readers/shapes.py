@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..segmenter import STAGE_WORDS
+from ..segmenter import STAGE_WORDS, strip_span
 from ..units import ParseError, words
 from .labels import SENTENCE_END, believe_labels, label_kind, read_line, seconds
 
@@ -39,19 +39,11 @@ def _blank(start: int) -> tuple:
     return (start, start, None, None, start, None)
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _prefix_shape(pattern: re.Pattern, accept: Callable[[str], str | None]):
     def infos(text: str, lines) -> tuple[list, dict]:
         found = []
         for line_start, line_end in lines:
-            start, end = _trimmed(text, line_start, line_end)
+            start, end = strip_span(text, line_start, line_end)
             match = pattern.match(text, start, end)
             label = " ".join(match["label"].split()) if match else ""
             kind = accept(label) if match else None
@@ -95,7 +87,7 @@ def _standalone(text: str, lines) -> tuple[list, dict]:
     """A short name line after a blank line, with the text on the lines below it."""
     infos = []
     for line_start, line_end in lines:
-        start, end = _trimmed(text, line_start, line_end)
+        start, end = strip_span(text, line_start, line_end)
         infos.append((start, end, None, None, start, None))
     roles: dict[str, str] = {}
     for index, (start, end, *_) in enumerate(infos):
