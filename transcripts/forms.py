@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from .parsing import FORMATS, human_size
+from .readers.shapes import SHAPES
 
 FORMAT_CHOICES = [("auto", "Detect from the file"), *((name, name.upper()) for name in FORMATS)]
 
@@ -20,6 +21,11 @@ class TranscriptImportForm(forms.Form):
         max_length=200,
         label="Speaker of the monologue",
         help_text="When nobody is labelled, the whole text becomes one turn of this speaker.",
+    )
+    speaker_pattern = forms.ChoiceField(
+        required=False,
+        choices=[("", "Learn it from the file"), *((s.name, s.description) for s in SHAPES)],
+        help_text="How speaker labels are written; the preview offers the likely ones.",
     )
     # Set from the preview; blank keeps what was detected.
     title = forms.CharField(required=False, max_length=300)

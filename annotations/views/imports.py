@@ -53,7 +53,8 @@ def transcript_import(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptImportForm) -> dict:
-    options = {key: form.cleaned_data[key] for key in ("filename", "format", "monologue_speaker")}
+    fields = ("filename", "format", "monologue_speaker", "speaker_pattern")
+    options = {key: form.cleaned_data[key] for key in fields}
     try:
         parsed = parse(form.cleaned_data["data"], **options)
     except ParseError as error:

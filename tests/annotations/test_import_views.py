@@ -188,3 +188,26 @@ def test_the_log_line_of_a_browser_upload_names_the_file(client, owner, project,
     with caplog.at_level("INFO", logger="transcripts.importers"):
         client.post(url, fields, headers=HTMX)
     assert any(f"imported {SEED.name!r} as transcript" in line for line in caplog.messages)
+
+
+CLOSE_SHAPES = "\n".join(["ANNA: Yes.", "BEN — No.", "CARL: Maybe.", "DORA — Never."] * 3)
+
+
+def test_preview_says_the_speaker_pattern_and_switches_with_one_click(client, owner, project, url):
+    client.force_login(owner)
+    response = client.post(url, {"text": CLOSE_SHAPES, "action": "preview"}, headers=HTMX)
+    assert "Speakers found as <code>NAME: text</code>, e.g. line 1: ANNA: Yes." in response.text
+    assert 'name="speaker_pattern" value="dash"' in response.text
+    response = client.post(url, {"text": CLOSE_SHAPES, "speaker_pattern": "dash"}, headers=HTMX)
+    assert "<code>NAME — text</code>" in response.text
+    assert 'aria-label="Display name for BEN"' in response.text
+    assert 'aria-label="Display name for ANNA"' not in response.text
+    fields = {
+        "text": CLOSE_SHAPES,
+        "speaker_pattern": "dash",
+        "action": "confirm",
+        "content_hash": content_hash(CLOSE_SHAPES),
+    }
+    client.post(url, fields, headers=HTMX)
+    transcript = project.transcripts.get()
+    assert list(transcript.speakers.values_list("label", flat=True)) == ["BEN", "DORA"]
