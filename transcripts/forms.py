@@ -6,6 +6,7 @@ from django.conf import settings
 from .parsing import FORMATS, human_size
 from .readers.shapes import SHAPES
 
+MAX_LINE_FIXES = 200
 FORMAT_CHOICES = [("auto", "Detect from the file"), *((name, name.upper()) for name in FORMATS)]
 
 
@@ -52,6 +53,19 @@ class TranscriptImportForm(forms.Form):
         else:
             raise forms.ValidationError("Choose a file or paste the transcript's text.")
         return cleaned
+
+    def line_fixes(self) -> dict[int, str | None]:
+        """The preview's choices for unlabelled lines: `line_<n>` = "drop" or "to:<speaker>"."""
+        fixes: dict[int, str | None] = {}
+        for key, value in self.data.items():
+            number = key.removeprefix("line_")
+            if key == number or not number.isdigit() or len(fixes) >= MAX_LINE_FIXES:
+                continue
+            if value == "drop":
+                fixes[int(number)] = None
+            elif value.startswith("to:") and (speaker := " ".join(value[3:].split())[:200]):
+                fixes[int(number)] = speaker
+        return fixes
 
     def speaker_names(self, labels: list[str]) -> dict[str, str]:
         """Display names typed in the preview, one input per detected speaker, in order."""

@@ -59,6 +59,7 @@ def parse(
     format: str = "auto",
     monologue_speaker=None,
     speaker_pattern=None,
+    line_fixes=None,
 ):
     """parse_transcript() with the size limit from settings (TRANSCRIPT_MAX_BYTES)."""
     return parse_transcript(
@@ -68,6 +69,7 @@ def parse(
         max_bytes=settings.TRANSCRIPT_MAX_BYTES,
         monologue_speaker=monologue_speaker or None,
         speaker_pattern=speaker_pattern or None,
+        line_fixes=line_fixes,
     )
 
 

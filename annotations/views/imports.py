@@ -55,8 +55,9 @@ def transcript_import(request: HttpRequest, slug: str) -> HttpResponse:
 def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptImportForm) -> dict:
     fields = ("filename", "format", "monologue_speaker", "speaker_pattern")
     options = {key: form.cleaned_data[key] for key in fields}
+    fixes = form.line_fixes()
     try:
-        parsed = parse(form.cleaned_data["data"], **options)
+        parsed = parse(form.cleaned_data["data"], line_fixes=fixes, **options)
     except ParseError as error:
         return {"error": error, "offer_monologue": error.code == ParseError.NO_SPEAKERS}
     digest = content_hash(parsed.text)
@@ -72,6 +73,7 @@ def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptI
             "title": form.cleaned_data["title"] or parsed.title,
             "date": form.cleaned_data["date"] or parsed.date,
             "first_turns": parsed.turns[:PREVIEW_TURNS],
+            "unlabelled": _unlabelled_rows(parsed, fixes),
         }
     result = project.import_transcript(
         form.cleaned_data["data"],
@@ -92,3 +94,14 @@ def _speaker_rows(parsed, form: TranscriptImportForm) -> list[dict]:
         {"index": index, "label": label, "turns": counts[label], "name": names[label]}
         for index, label in enumerate(parsed.speaker_labels)
     ]
+
+
+def _unlabelled_rows(parsed, fixes: dict[int, str | None]) -> list[dict]:
+    """Lines without a speaker label, and those the user already fixed, with the choice made."""
+    rows = {row["line"]: {**row, "choice": ""} for row in parsed.metadata.get("unlabelled", [])}
+    lines = parsed.text.splitlines()
+    for number, speaker in fixes.items():
+        if 0 < number <= len(lines):
+            choice = "drop" if speaker is None else f"to:{speaker}"
+            rows[number] = {"line": number, "text": lines[number - 1][:300], "choice": choice}
+    return [rows[number] for number in sorted(rows)]

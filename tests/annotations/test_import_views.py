@@ -211,3 +211,26 @@ def test_preview_says_the_speaker_pattern_and_switches_with_one_click(client, ow
     client.post(url, fields, headers=HTMX)
     transcript = project.transcripts.get()
     assert list(transcript.speakers.values_list("label", flat=True)) == ["BEN", "DORA"]
+
+
+DEBATE = (Path(__file__).resolve().parents[1] / "fixtures" / "debate_lines.txt").read_text()
+
+
+def test_unlabelled_lines_can_be_left_out_or_given_to_a_speaker(client, owner, project, url):
+    client.force_login(owner)
+    response = client.post(url, {"text": DEBATE, "action": "preview"}, headers=HTMX)
+    assert 'id="unlabelled-lines"' in response.text
+    assert '<select name="line_6" aria-label="Line 6">' in response.text
+    assert "Keep in BAKER's turn" in response.text
+    fixes = {"line_6": "drop", "line_5": "to:HOLT"}
+    response = client.post(url, {"text": DEBATE, **fixes}, headers=HTMX)
+    assert '<option value="drop" selected>' in response.text  # the choice stays offered
+    assert '<option value="to:HOLT" selected>' in response.text
+    fields = {"text": DEBATE, **fixes, "action": "confirm", "content_hash": content_hash(DEBATE)}
+    client.post(url, fields, headers=HTMX)
+    transcript = project.transcripts.get()
+    said = list(transcript.passages.values_list("text", flat=True))
+    assert not any("Live Analysis" in text for text in said)
+    assert "Live Analysis" in transcript.original_text  # the source keeps it
+    moved = transcript.passages.get(text__startswith="When I hear something like that")
+    assert moved.turn.speaker.label == "HOLT"

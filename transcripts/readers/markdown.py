@@ -50,17 +50,11 @@ def plain_line(line: str) -> str:
     return (head + _STAMP.sub("", rest)).strip() if kept else _STAMP.sub("", rest).strip()
 
 
-def read(
-    text: str, *, monologue_speaker: str | None = None, speaker_pattern: str | None = None
-) -> Reading:
+def read(text: str, **options) -> Reading:
+    """plaintext.read() on the text without its Markdown; options are plaintext.read()'s."""
     raw = LINE_BREAK.split(text)
     headings = frozenset(index for index, line in enumerate(raw) if _HEADING.match(line))
     lines = [plain_line(line) for line in raw]
-    reading = plaintext.read(
-        "\n".join(lines),
-        monologue_speaker=monologue_speaker,
-        headings=headings,
-        speaker_pattern=speaker_pattern,
-    )
+    reading = plaintext.read("\n".join(lines), headings=headings, **options)
     reading.format, reading.offsets_valid = NAME, False
     return reading

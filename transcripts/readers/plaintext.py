@@ -24,6 +24,7 @@ from .labels import (
 )
 
 NAME = "text"
+MAX_UNLABELLED = 50
 EXTENSIONS = ()  # a .txt may hold HTML or JSON: the content decides
 LEARNS_SPEAKER_PATTERN = True  # parse_transcript(speaker_pattern=…) may force a shape
 _JUNK_LINE = re.compile(
@@ -58,9 +59,13 @@ def read(
     monologue_speaker: str | None = None,
     headings: frozenset[int] = frozenset(),
     speaker_pattern: str | None = None,
+    line_fixes: dict[int, str | None] | None = None,
 ) -> Reading:
     """`headings`: 0-based lines never read as labels (a Markdown "# Episode 4: Rivers");
-    `speaker_pattern`: a shape's name (shapes.SHAPES) to use instead of the one learnt."""
+    `speaker_pattern`: a shape's name (shapes.SHAPES) to use instead of the one learnt;
+    `line_fixes`: for unlabelled lines (1-based) the preview offers, None to leave the line out
+    or the speaker to give it to."""
+    fixes = line_fixes or {}
     lines = split_lines(text)
     reading = Reading(units=[])
     court = not speaker_pattern and court_pages(text, lines)
@@ -122,6 +127,11 @@ def read(
         if start == end or not label and not has_word(text, start, end):
             pending_break = not court  # court pages are double-spaced: a blank line says nothing
             continue
+        if not label and index + 1 in fixes:
+            if fixes[index + 1] is None:
+                reading.warnings.append(f"line {index + 1}: left out, as chosen in the preview")
+                continue
+            label, body_start = fixes[index + 1], start
         if label:
             unit = Unit(label=label, line=index + 1, start_time=time)
             reading.units.append(unit)
@@ -142,6 +152,10 @@ def read(
                 reading.warnings.append(
                     f"line {index + 1}: no speaker label; kept as part of {unit.label}'s turn"
                 )
+                unlabelled = reading.metadata.setdefault("unlabelled", [])
+                if len(unlabelled) < MAX_UNLABELLED:  # the preview offers to drop or move them
+                    line = text[start:end]
+                    unlabelled.append({"line": index + 1, "text": line[:300], "turn": unit.label})
         pieces = split_midline(text, body_start, end, midline)
         for position, (piece_label, piece_start, piece_end) in enumerate(pieces):
             if position:
