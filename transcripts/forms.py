@@ -7,11 +7,32 @@ from .parsing import FORMATS, human_size
 from .readers.shapes import SHAPES
 
 MAX_LINE_FIXES = 200
+MAX_FILES = 20  # one upload; each file is also held to TRANSCRIPT_MAX_BYTES
 FORMAT_CHOICES = [("auto", "Detect from the file"), *((name, name.upper()) for name in FORMATS)]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's documented recipe); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+
+
 class TranscriptImportForm(forms.Form):
-    file = forms.FileField(required=False, help_text="Text, HTML, SRT, WebVTT, JSON or CSV/TSV.")
+    file = MultipleFileField(
+        required=False,
+        help_text="Text, Markdown, HTML, TEI or ParlParse XML, SRT, WebVTT, JSON or CSV/TSV; "
+        "several files at once are previewed together.",
+    )
     text = forms.CharField(
         required=False, strip=False, widget=forms.Textarea(attrs={"rows": 5}), label="Or paste text"
     )
@@ -38,16 +59,22 @@ class TranscriptImportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        upload, text = cleaned.get("file"), cleaned.get("text") or ""
-        if upload and text.strip():
+        uploads, text = cleaned.get("file") or [], cleaned.get("text") or ""
+        if uploads and text.strip():
             raise forms.ValidationError("Choose a file or paste text, not both.")
-        if upload:
-            limit = settings.TRANSCRIPT_MAX_BYTES
+        if len(uploads) > MAX_FILES:
+            raise forms.ValidationError(f"Choose at most {MAX_FILES} files at once.")
+        limit = settings.TRANSCRIPT_MAX_BYTES
+        for upload in uploads:
             if upload.size > limit:
                 raise forms.ValidationError(
-                    f"The file is {human_size(upload.size)}, over the {human_size(limit)} limit."
+                    f"{upload.name}: the file is {human_size(upload.size)}, over the "
+                    f"{human_size(limit)} limit."
                 )
-            cleaned["data"], cleaned["filename"] = upload.read(), upload.name
+        if len(uploads) > 1:
+            cleaned["uploads"] = [(upload.name, upload.read()) for upload in uploads]
+        elif uploads:
+            cleaned["data"], cleaned["filename"] = uploads[0].read(), uploads[0].name
         elif text.strip():
             cleaned["data"] = text
         else:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from transcripts.importers import content_hash
 from transcripts.models import Transcript
+from transcripts.parsing import parse_transcript
 
 from ..conftest import HTMX
 
@@ -234,3 +235,43 @@ def test_unlabelled_lines_can_be_left_out_or_given_to_a_speaker(client, owner, p
     assert "Live Analysis" in transcript.original_text  # the source keeps it
     moved = transcript.passages.get(text__startswith="When I hear something like that")
     assert moved.turn.speaker.label == "HOLT"
+
+
+def fixture_upload(name):
+    return SimpleUploadedFile(name, (FIXTURES / name).read_bytes())
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+BATCH = ["debate_lines.txt", "podcast.md", "parlparse_debate.xml"]
+
+
+def test_several_files_are_previewed_then_imported_together(client, owner, project, url, caplog):
+    client.force_login(owner)
+    files = [fixture_upload(name) for name in BATCH]
+    response = client.post(url, {"file": files, "action": "preview"}, headers=HTMX)
+    assert response.status_code == 200
+    assert "Preview of 3 files" in response.text
+    assert response.text.count('name="content_hash"') == 3
+    assert "read as PARLPARSE" in response.text and "read as MARKDOWN" in response.text
+    assert not project.transcripts.exists()
+    hashes = [content_hash(parse_transcript((FIXTURES / n).read_bytes()).text) for n in BATCH]
+    fields = {
+        "file": [fixture_upload(n) for n in BATCH],
+        "action": "confirm",
+        "content_hash": hashes,
+    }
+    with caplog.at_level("INFO", logger="transcripts.importers"):
+        response = client.post(url, fields, headers=HTMX)
+    assert "Imported 3 transcripts" in response.text
+    assert project.transcripts.count() == 3
+    assert all(any(repr(name) in line for line in caplog.messages) for name in BATCH)
+
+
+def test_one_unreadable_file_stops_the_batch_with_a_422(client, owner, project, url):
+    client.force_login(owner)
+    files = [fixture_upload("debate_lines.txt"), SimpleUploadedFile("bad.json", b"[" * 3000)]
+    response = client.post(url, {"file": files, "action": "confirm"}, headers=HTMX)
+    assert response.status_code == 422
+    assert "bad.json" in response.text and "nested too deeply" in response.text
+    assert 'value="confirm"' not in response.text
+    assert not Transcript.objects.exists()
