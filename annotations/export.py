@@ -49,6 +49,8 @@ LONG_COLUMNS = [
     "created_at",
     "updated_at",
 ]
+# After the columns: when the passage was said, where the source gives times (seconds).
+TIME_COLUMNS = ["start_time", "end_time"]
 # After the attribute columns: what a re-import needs to find the same passages elsewhere.
 KEY_COLUMNS = ["transcript_hash", "target_passage_index"]
 WIDE_CONTEXT_COLUMNS = [
@@ -66,6 +68,7 @@ WIDE_CONTEXT_COLUMNS = [
     "paragraph",
     "kind",
     "passage_text",
+    *TIME_COLUMNS,
 ]
 GOLD_STATUS = "accepted"  # until curation brings a gold layer, accepted annotations are gold
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -93,7 +96,7 @@ def attribute_names(schemas: Iterable[list[dict]]) -> list[str]:
 
 
 def long_columns(attr_names: list[str]) -> list[str]:
-    return LONG_COLUMNS + [f"attr_{name}" for name in attr_names] + KEY_COLUMNS
+    return LONG_COLUMNS + TIME_COLUMNS + [f"attr_{name}" for name in attr_names] + KEY_COLUMNS
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -136,6 +139,7 @@ def long_row(record: dict[str, Any], attr_names: list[str]) -> dict[str, Any]:
         "created_at": _iso(record["created_at"]),
         "updated_at": _iso(record["updated_at"]),
     }
+    row["start_time"], row["end_time"] = record["start_time"], record["end_time"]
     for name in attr_names:
         row[f"attr_{name}"] = attributes.get(name)
     row["transcript_hash"] = record["transcript_hash"]
@@ -288,6 +292,8 @@ RECORD_EXPRESSIONS = {
     "interpreted": F("passage__turn__interpreted"),
     "passage_index": F("passage__position"),
     "paragraph": F("passage__paragraph"),
+    "start_time": F("passage__start_time"),
+    "end_time": F("passage__end_time"),
     "passage_text": F("passage__text"),
     "tag_name": F("tag__name"),
     "annotator_name": F("annotator__username"),
@@ -370,7 +376,7 @@ class Dataset:
 
     def passage_records(self) -> Iterator[dict[str, Any]]:
         passages = self.passages.order_by("transcript_id", "position")
-        fields = ("transcript_id", "paragraph", "kind", "text")
+        fields = ("transcript_id", "paragraph", "start_time", "end_time", "kind", "text")
         records = passages.values(*fields, **PASSAGE_EXPRESSIONS)
         extra = {"project": self.project}
         return ({**r, **extra, "passage_text": r["text"]} for r in records.iterator(CHUNK_SIZE))

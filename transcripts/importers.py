@@ -52,7 +52,15 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(unified.encode("utf-8")).hexdigest()
 
 
-def parse(data: bytes | str, *, filename: str = "", format: str = "auto", monologue_speaker=None):
+def parse(
+    data: bytes | str,
+    *,
+    filename: str = "",
+    format: str = "auto",
+    monologue_speaker=None,
+    speaker_pattern=None,
+    line_fixes=None,
+):
     """parse_transcript() with the size limit from settings (TRANSCRIPT_MAX_BYTES)."""
     return parse_transcript(
         data,
@@ -60,6 +68,8 @@ def parse(data: bytes | str, *, filename: str = "", format: str = "auto", monolo
         format=format,
         max_bytes=settings.TRANSCRIPT_MAX_BYTES,
         monologue_speaker=monologue_speaker or None,
+        speaker_pattern=speaker_pattern or None,
+        line_fixes=line_fixes,
     )
 
 

@@ -86,9 +86,13 @@ def parse_transcript(
     max_bytes: int = DEFAULT_MAX_BYTES,
     monologue_speaker: str | None = None,
     language: str = "auto",
+    speaker_pattern: str | None = None,
+    line_fixes: dict[int, str | None] | None = None,
 ) -> ParsedTranscript:
     """`language` ("auto", or one of languages.ABBREVIATIONS) picks the abbreviations that
-    never end a sentence; the one used is kept in the metadata."""
+    never end a sentence; the one used is kept in the metadata. `speaker_pattern` forces a
+    label shape (readers.shapes) on plain text and Markdown instead of the one learnt;
+    `line_fixes` drops (None) or reassigns unlabelled lines there, by 1-based line number."""
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > max_bytes:
         raise ParseError(f"the file is {human_size(size)}, over the {human_size(max_bytes)} limit")
@@ -99,7 +103,14 @@ def parse_transcript(
     if not text.strip():
         raise ParseError("the file is empty")
     detected = detect_format(text, filename) if format == "auto" else format
-    reading = reader_for(detected).read(text, monologue_speaker=monologue_speaker)
+    reader = reader_for(detected)
+    options = {"monologue_speaker": monologue_speaker}
+    if getattr(reader, "LEARNS_SPEAKER_PATTERN", False):
+        options |= {"speaker_pattern": speaker_pattern, "line_fixes": line_fixes}
+    elif speaker_pattern:
+        reason = f"a speaker pattern applies to plain text and Markdown, not {detected}"
+        raise ParseError(reason)
+    reading = reader.read(text, **options)
     detected = reading.format or detected
     if language not in ABBREVIATIONS:
         language = detect_language(text)

@@ -43,7 +43,7 @@ INTERPRETER = re.compile(
 
 # Starts with a character class so the regex engine can skip ahead to brackets quickly.
 _STAGE_CANDIDATE = re.compile(r"[(\[](?:(?<=\()([^()\n]{1,80})\)|(?<=\[)([^\[\]\n]{1,600})\])")
-_STAGE_WORDS = re.compile(
+STAGE_WORDS = re.compile(
     r"(?:laughter|laughs?|laughing|applause|aplausos|murmurios|risas|rumores|crosstalk|cross-talk|"
     r"inaudible|unintelligible|indiscernible|pause[sd]?|silence|music|cheers|cheering|booing|boos|"
     r"cough(?:s|ing)?|sighs?|off[- ]?mi(?:c|ke|crophone)|overlapping|simultaneous|interruption|"
@@ -60,7 +60,7 @@ def is_stage_direction(content: str, bracket: str) -> bool:
     content = content.strip()
     if not any(ch.isalpha() for ch in content):
         return False  # "[1]", "(2)": references and numbering belong to the speech
-    if _STAGE_WORDS.match(content) or _STAGE_NOTE.fullmatch(content):
+    if STAGE_WORDS.match(content) or _STAGE_NOTE.fullmatch(content):
         return True
     if bracket == "[":
         # "[sic]", "[the law]" are editorial words inside speech; capitalised or long notes are not.
@@ -84,7 +84,7 @@ def stage_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
     return spans
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -149,12 +149,12 @@ def sentence_spans(
             quotes_scanned = match.start()
         open_quote = curly_open > 0 or straight % 2 == 1
         if _splits_here(text, match, next_at, sentence_start, open_quote, abbreviations):
-            a, b = _strip(text, sentence_start, match.end())
+            a, b = strip_span(text, sentence_start, match.end())
             if a < b:
                 spans.append((a, b))
             sentence_start = match.end()
             quotes_scanned, curly_open, straight = sentence_start, 0, 0
-    a, b = _strip(text, sentence_start, end)
+    a, b = strip_span(text, sentence_start, end)
     if a < b:
         spans.append((a, b))
     return spans

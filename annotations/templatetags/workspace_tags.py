@@ -42,3 +42,13 @@ def highlighted(passage) -> SafeString:
 @register.filter
 def speaker_colour(speaker) -> str:
     return f"speaker-{speaker.position % SPEAKER_COLOURS}"
+
+
+@register.filter
+def clock(seconds) -> str:
+    """Seconds as the source's clock: 1234.5 → "20:34", 52200 → "14:30:00"; "" when unknown."""
+    if seconds is None:
+        return ""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -5,6 +5,7 @@ from collections import Counter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from transcripts.forms import TranscriptImportForm
-from transcripts.importers import content_hash, parse
+from transcripts.importers import content_hash, parse, summary
 from transcripts.parsing import ParseError
 
 from ..access import membership_or_404
@@ -35,13 +36,21 @@ def transcript_import(request: HttpRequest, slug: str) -> HttpResponse:
         "max_megabytes": settings.TRANSCRIPT_MAX_BYTES // 2**20,
     }
     if request.method == "POST" and form.is_valid():
-        context |= _preview_or_import(request, project, form)
+        if "uploads" in form.cleaned_data:
+            context |= _preview_or_import_many(request, project, form)
+        else:
+            context |= _preview_or_import(request, project, form)
     result = context.get("result")
     if result and not request.htmx:  # no JS: post/redirect/get to the new transcript
         messages.success(request, f"Imported {result.summary}")
         return redirect("annotations:workspace", project.slug, result.transcript.pk)
+    if "batch_results" in context and not request.htmx:
+        for done in context["batch_results"]:
+            messages.success(request, f"Imported {done.summary}")
+        return redirect(project.get_absolute_url())
     # A file we cannot read is refused (422, the reason in the step); base.html swaps 4xx bodies.
-    status = 422 if request.method == "POST" and (form.errors or "error" in context) else 200
+    refused = form.errors or "error" in context or context.get("batch_failed")
+    status = 422 if request.method == "POST" and refused else 200
     if request.method == "GET" or not request.htmx:
         if "parsed" in context:  # no JS: the chosen file is gone after this page, keep its text
             carried = {"text": context["parsed"].text, "filename": form.cleaned_data["filename"]}
@@ -49,13 +58,16 @@ def transcript_import(request: HttpRequest, slug: str) -> HttpResponse:
         return TemplateResponse(request, TEMPLATE, context, status=status)
     response = TemplateResponse(request, f"{TEMPLATE}#import-step", context, status=status)
     # Done: the confirmation replaces the whole form rather than the step inside it.
-    return reswap(retarget(response, "#import-form"), "outerHTML") if result else response
+    done = result or "batch_results" in context
+    return reswap(retarget(response, "#import-form"), "outerHTML") if done else response
 
 
 def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptImportForm) -> dict:
-    options = {key: form.cleaned_data[key] for key in ("filename", "format", "monologue_speaker")}
+    fields = ("filename", "format", "monologue_speaker", "speaker_pattern")
+    options = {key: form.cleaned_data[key] for key in fields}
+    fixes = form.line_fixes()
     try:
-        parsed = parse(form.cleaned_data["data"], **options)
+        parsed = parse(form.cleaned_data["data"], line_fixes=fixes, **options)
     except ParseError as error:
         return {"error": error, "offer_monologue": error.code == ParseError.NO_SPEAKERS}
     digest = content_hash(parsed.text)
@@ -71,6 +83,7 @@ def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptI
             "title": form.cleaned_data["title"] or parsed.title,
             "date": form.cleaned_data["date"] or parsed.date,
             "first_turns": parsed.turns[:PREVIEW_TURNS],
+            "unlabelled": _unlabelled_rows(parsed, fixes),
         }
     result = project.import_transcript(
         form.cleaned_data["data"],
@@ -84,6 +97,43 @@ def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptI
     return {"result": result}
 
 
+def _preview_or_import_many(request: HttpRequest, project: Project, form) -> dict:
+    """Several files: each previewed, then imported together (all or none) on confirm."""
+    batch = []
+    for name, data in form.cleaned_data["uploads"]:
+        try:
+            parsed = parse(data, filename=name, format=form.cleaned_data["format"])
+        except ParseError as error:
+            batch.append({"name": name, "error": error})
+            continue
+        digest = content_hash(parsed.text)
+        duplicate = project.transcripts.filter(content_hash=digest).first()
+        batch.append(
+            {
+                "name": name,
+                "data": data,
+                "parsed": parsed,
+                "digest": digest,
+                "duplicate": duplicate,
+                "summary": summary(parsed),
+            }  # fmt: skip
+        )
+    failed = any("error" in item for item in batch)
+    confirmed = request.POST.get("action") == "confirm"
+    digests = [item.get("digest") for item in batch]
+    if failed or not confirmed or request.POST.getlist("content_hash") != digests:
+        return {"batch": batch, "batch_failed": failed, "changed": confirmed and not failed}
+    with transaction.atomic():  # confirmed together: a failure leaves none of them
+        results = [
+            project.import_transcript(
+                item["data"], filename=item["name"], parsed=item["parsed"], imported_by=request.user
+            )
+            for item in batch
+            if item["duplicate"] is None
+        ]
+    return {"batch_results": results}
+
+
 def _speaker_rows(parsed, form: TranscriptImportForm) -> list[dict]:
     counts = Counter(turn.speaker_label for turn in parsed.turns)
     names = form.speaker_names(parsed.speaker_labels)
@@ -91,3 +141,14 @@ def _speaker_rows(parsed, form: TranscriptImportForm) -> list[dict]:
         {"index": index, "label": label, "turns": counts[label], "name": names[label]}
         for index, label in enumerate(parsed.speaker_labels)
     ]
+
+
+def _unlabelled_rows(parsed, fixes: dict[int, str | None]) -> list[dict]:
+    """Lines without a speaker label, and those the user already fixed, with the choice made."""
+    rows = {row["line"]: {**row, "choice": ""} for row in parsed.metadata.get("unlabelled", [])}
+    lines = parsed.text.splitlines()
+    for number, speaker in fixes.items():
+        if 0 < number <= len(lines):
+            choice = "drop" if speaker is None else f"to:{speaker}"
+            rows[number] = {"line": number, "text": lines[number - 1][:300], "choice": choice}
+    return [rows[number] for number in sorted(rows)]

@@ -37,6 +37,8 @@ def test_new_project_is_created_with_default_tags_and_the_seed_imported():
         "Created project 'press' with the default tags.",
         f'{SEED}: imported "Clinton / Lavrov press conference, 7 May 2009" (2009-05-07): '
         "4 speakers, 15 turns, 173 passages",
+        f"{SEED}: speakers found as 'NAME: text', e.g. line 18: SECRETARY CLINTON: Well, good "
+        "afternoon. Welcome to the Benjamin",
     ]
     assert transcript.turns.count() == 15
 
@@ -57,7 +59,7 @@ def test_dry_run_writes_nothing_not_even_the_project():
         SEED, "--project", "press", "--dry-run", "--title", "T", "--date", "2001-02-03"
     )
     assert error is None
-    assert out.splitlines() == [
+    assert out.splitlines()[:2] == [
         "Would create project 'press' with the default tags.",
         f'{SEED}: would import "T" (2001-02-03): 4 speakers, 15 turns, 173 passages',
     ]
@@ -138,3 +140,12 @@ def test_a_failing_collection_item_is_named_and_nothing_is_written():
     assert error is not None
     assert "item 1 (Why rivers matter): no speaker labels found" in err
     assert not Transcript.objects.exists()
+
+
+def test_the_speaker_pattern_learnt_is_printed_and_can_be_forced():
+    path = FIXTURES / "record_period_labels.txt"
+    out, _, error = run(path, "--project", "rec", "--dry-run")
+    assert error is None
+    assert f"{path}: speakers found as 'Mr. NAME. text', e.g. line 3: Mr. GARRETT." in out
+    _, err, error = run(path, "--project", "rec", "--dry-run", "--speaker-pattern", "dash")
+    assert error is not None and "expected lines like 'NAME — text'" in err

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from transcripts.importers import content_hash
 from transcripts.models import Transcript
+from transcripts.parsing import parse_transcript
 
 from ..conftest import HTMX
 
@@ -188,3 +189,89 @@ def test_the_log_line_of_a_browser_upload_names_the_file(client, owner, project,
     with caplog.at_level("INFO", logger="transcripts.importers"):
         client.post(url, fields, headers=HTMX)
     assert any(f"imported {SEED.name!r} as transcript" in line for line in caplog.messages)
+
+
+CLOSE_SHAPES = "\n".join(["ANNA: Yes.", "BEN — No.", "CARL: Maybe.", "DORA — Never."] * 3)
+
+
+def test_preview_says_the_speaker_pattern_and_switches_with_one_click(client, owner, project, url):
+    client.force_login(owner)
+    response = client.post(url, {"text": CLOSE_SHAPES, "action": "preview"}, headers=HTMX)
+    assert "Speakers found as <code>NAME: text</code>, e.g. line 1: ANNA: Yes." in response.text
+    assert 'name="speaker_pattern" value="dash"' in response.text
+    response = client.post(url, {"text": CLOSE_SHAPES, "speaker_pattern": "dash"}, headers=HTMX)
+    assert "<code>NAME — text</code>" in response.text
+    assert 'aria-label="Display name for BEN"' in response.text
+    assert 'aria-label="Display name for ANNA"' not in response.text
+    fields = {
+        "text": CLOSE_SHAPES,
+        "speaker_pattern": "dash",
+        "action": "confirm",
+        "content_hash": content_hash(CLOSE_SHAPES),
+    }
+    client.post(url, fields, headers=HTMX)
+    transcript = project.transcripts.get()
+    assert list(transcript.speakers.values_list("label", flat=True)) == ["BEN", "DORA"]
+
+
+DEBATE = (Path(__file__).resolve().parents[1] / "fixtures" / "debate_lines.txt").read_text()
+
+
+def test_unlabelled_lines_can_be_left_out_or_given_to_a_speaker(client, owner, project, url):
+    client.force_login(owner)
+    response = client.post(url, {"text": DEBATE, "action": "preview"}, headers=HTMX)
+    assert 'id="unlabelled-lines"' in response.text
+    assert '<select name="line_6" aria-label="Line 6">' in response.text
+    assert "Keep in BAKER's turn" in response.text
+    fixes = {"line_6": "drop", "line_5": "to:HOLT"}
+    response = client.post(url, {"text": DEBATE, **fixes}, headers=HTMX)
+    assert '<option value="drop" selected>' in response.text  # the choice stays offered
+    assert '<option value="to:HOLT" selected>' in response.text
+    fields = {"text": DEBATE, **fixes, "action": "confirm", "content_hash": content_hash(DEBATE)}
+    client.post(url, fields, headers=HTMX)
+    transcript = project.transcripts.get()
+    said = list(transcript.passages.values_list("text", flat=True))
+    assert not any("Live Analysis" in text for text in said)
+    assert "Live Analysis" in transcript.original_text  # the source keeps it
+    moved = transcript.passages.get(text__startswith="When I hear something like that")
+    assert moved.turn.speaker.label == "HOLT"
+
+
+def fixture_upload(name):
+    return SimpleUploadedFile(name, (FIXTURES / name).read_bytes())
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+BATCH = ["debate_lines.txt", "podcast.md", "parlparse_debate.xml"]
+
+
+def test_several_files_are_previewed_then_imported_together(client, owner, project, url, caplog):
+    client.force_login(owner)
+    files = [fixture_upload(name) for name in BATCH]
+    response = client.post(url, {"file": files, "action": "preview"}, headers=HTMX)
+    assert response.status_code == 200
+    assert "Preview of 3 files" in response.text
+    assert response.text.count('name="content_hash"') == 3
+    assert "read as PARLPARSE" in response.text and "read as MARKDOWN" in response.text
+    assert not project.transcripts.exists()
+    hashes = [content_hash(parse_transcript((FIXTURES / n).read_bytes()).text) for n in BATCH]
+    fields = {
+        "file": [fixture_upload(n) for n in BATCH],
+        "action": "confirm",
+        "content_hash": hashes,
+    }
+    with caplog.at_level("INFO", logger="transcripts.importers"):
+        response = client.post(url, fields, headers=HTMX)
+    assert "Imported 3 transcripts" in response.text
+    assert project.transcripts.count() == 3
+    assert all(any(repr(name) in line for line in caplog.messages) for name in BATCH)
+
+
+def test_one_unreadable_file_stops_the_batch_with_a_422(client, owner, project, url):
+    client.force_login(owner)
+    files = [fixture_upload("debate_lines.txt"), SimpleUploadedFile("bad.json", b"[" * 3000)]
+    response = client.post(url, {"file": files, "action": "confirm"}, headers=HTMX)
+    assert response.status_code == 422
+    assert "bad.json" in response.text and "nested too deeply" in response.text
+    assert 'value="confirm"' not in response.text
+    assert not Transcript.objects.exists()

@@ -300,3 +300,19 @@ def test_annotator_of_one_project_cannot_open_anothers_transcript(client, annota
     url = reverse("annotations:workspace", args=[other.slug, other.transcripts.get().pk])
     client.force_login(annotator)
     assert client.get(url).status_code == 404
+
+
+def test_turn_and_passage_times_from_the_source_are_shown(
+    client, annotator, project, transcript, url
+):
+    turn = transcript.turns.get(position=0)
+    turn.start_time = 3723.0
+    turn.save(update_fields=["start_time"])
+    first = passage(transcript, 0)
+    first.start_time = 65.5
+    first.save(update_fields=["start_time"])
+    client.force_login(annotator)
+    response = client.get(url)
+    assert '<time class="turn-time" title="Time in the source">1:02:03</time>' in response.text
+    assert f'data-passage-id="{first.pk}" data-position="0" title="1:05"' in response.text
+    assert response.text.count('class="turn-time"') == 1  # turns without a time show none

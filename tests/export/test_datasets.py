@@ -28,8 +28,14 @@ def long_csv(dataset: Dataset) -> list[dict[str, str]]:
 
 def test_long_csv_columns_and_values_for_a_known_fixture(project, transcript, tagged, annotator):
     claim, disagreement = tagged
+    claim.passage.start_time, claim.passage.end_time = 12.5, 14.0
+    claim.passage.save(update_fields=["start_time", "end_time"])
     rows = long_csv(select(project, Selection()))
-    assert list(rows[0]) == LONG_COLUMNS + ATTRS + ["transcript_hash", "target_passage_index"]
+    times = ["start_time", "end_time"]
+    assert list(rows[0]) == LONG_COLUMNS + times + ATTRS + [
+        "transcript_hash",
+        "target_passage_index",
+    ]
     first, second = rows
     assert first == {
         "annotation_id": str(claim.pk),
@@ -44,6 +50,8 @@ def test_long_csv_columns_and_values_for_a_known_fixture(project, transcript, ta
         "passage_id": str(claim.passage_id),
         "passage_index": "1",
         "paragraph": "0",
+        "start_time": "12.5",
+        "end_time": "14.0",
         "passage_text": "We're making progress on our agendas.",
         "tag": "Claim",
         "quote": "making progress",

@@ -44,6 +44,8 @@ RECORD = {
     "interpreted": False,
     "passage_index": 1,
     "paragraph": 0,
+    "start_time": 12.5,
+    "end_time": None,
     "passage_text": "We're making progress on our agendas.",
     "tag_name": "Claim",
     "annotator_name": "ann",
@@ -75,7 +77,15 @@ def test_long_row_has_the_issue_columns_in_order_then_attributes():
     row = long_row(RECORD, attrs)
     assert list(row) == long_columns(attrs)
     assert list(row)[:25] == LONG_COLUMNS  # the issue's 25, in its order
-    assert list(row)[25:] == ["attr_type", "attr_actor", "transcript_hash", "target_passage_index"]
+    assert (row["start_time"], row["end_time"]) == (12.5, None)
+    assert list(row)[25:] == [
+        "start_time",
+        "end_time",
+        "attr_type",
+        "attr_actor",
+        "transcript_hash",
+        "target_passage_index",
+    ]
     assert row["speaker_name"] == "SECRETARY CLINTON"  # falls back to the label
     assert row["created_at"] == "2026-01-02T03:04:05+00:00"
     assert row["transcript_date"] == "2009-05-07"
@@ -150,6 +160,8 @@ def passage_record(index, transcript=1):
         "interpreted": False,
         "passage_id": 100 + index,
         "paragraph": 0,
+        "start_time": None,
+        "end_time": None,
         "kind": "speech",
         "passage_text": f"Sentence {index}.",
         "project": "p",
@@ -193,3 +205,10 @@ def test_long_columns_are_the_issues_exactly():
     quote, span_start, span_end, target_annotation_id, target_speaker, target_quote, note,
     annotator, status, created_at, updated_at"""
     assert [name.strip() for name in issue.split(",")] == LONG_COLUMNS
+
+
+def test_wide_rows_carry_the_passage_times():
+    timed = {**passage_record(0), "start_time": 3.0, "end_time": 4.5}
+    (row,) = wide_rows([timed], [], ["Claim"])
+    assert list(row)[list(row).index("passage_text") + 1 :][:2] == ["start_time", "end_time"]
+    assert (row["start_time"], row["end_time"]) == (3.0, 4.5)

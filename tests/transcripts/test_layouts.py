@@ -205,3 +205,15 @@ def test_markdown_labels_escapes_timestamps_notes_and_breaks():
     assert [p.paragraph for p in sam.passages] == [0, 0, 0, 1]  # continuation paragraph kept
     assert [turn.start_time for turn in parsed.turns] == [None, None, 65.0, None, None, 1050.0]
     assert said[-1] == "We lost the whole lower meadow."
+
+
+def test_unlabelled_lines_are_listed_and_can_be_dropped_or_reassigned():
+    plain = parse("debate_lines.txt")
+    assert [row["line"] for row in plain.metadata["unlabelled"]] == [5, 6, 10]
+    assert plain.metadata["unlabelled"][1]["turn"] == "BAKER"
+    fixed = parse("debate_lines.txt", line_fixes={5: "HOLT", 6: None})
+    assert not any("Live Analysis" in text for text in passages(fixed))
+    assert [row["line"] for row in fixed.metadata["unlabelled"]] == [10]
+    holt = fixed.turns[3]
+    assert holt.speaker_label == "HOLT" and holt.passages[0].text.startswith("When I hear")
+    assert "line 6: left out, as chosen in the preview" in fixed.metadata["warnings"]

@@ -14,10 +14,11 @@ _MARGIN = re.compile(r"[ \t\f]*\d{1,4}(?:[ \t]+|$)")  # line numbers, and page n
 _QUESTION_ANSWER = re.compile(r"(?P<label>[QA])(?:\.[ \t]+|[ \t]{2,}|\t)(?=\S)")
 
 
-def court_pages(text: str, infos: list) -> bool:
+def court_pages(text: str, lines: list[tuple[int, int]]) -> bool:
     """Whether most lines carry a court reporter's margin line number (1–25 on each page)."""
-    nonblank = [info for info in infos if info[1] > info[0]]
-    numbered = sum(bool(_COURT_LINE.match(text, info[0], info[1])) for info in nonblank)
+    nonblank = [(start, end) for start, end in lines if not text[start:end].isspace()]
+    nonblank = [(start, end) for start, end in nonblank if end > start]
+    numbered = sum(bool(_COURT_LINE.match(text, start, end)) for start, end in nonblank)
     return len(nonblank) >= 10 and numbered >= 0.5 * len(nonblank)
 
 

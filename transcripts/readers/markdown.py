@@ -19,6 +19,7 @@ from .labels import LINE_BREAK
 
 NAME = "markdown"
 EXTENSIONS = (".md", ".markdown")
+LEARNS_SPEAKER_PATTERN = True  # parse_transcript(speaker_pattern=…) may force a shape
 _BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)[^*_\n]{1,80}(?::(?:\*\*|__)|(?:\*\*|__):)", re.MULTILINE)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
 _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
@@ -49,12 +50,11 @@ def plain_line(line: str) -> str:
     return (head + _STAMP.sub("", rest)).strip() if kept else _STAMP.sub("", rest).strip()
 
 
-def read(text: str, *, monologue_speaker: str | None = None) -> Reading:
+def read(text: str, **options) -> Reading:
+    """plaintext.read() on the text without its Markdown; options are plaintext.read()'s."""
     raw = LINE_BREAK.split(text)
     headings = frozenset(index for index, line in enumerate(raw) if _HEADING.match(line))
     lines = [plain_line(line) for line in raw]
-    reading = plaintext.read(
-        "\n".join(lines), monologue_speaker=monologue_speaker, headings=headings
-    )
+    reading = plaintext.read("\n".join(lines), headings=headings, **options)
     reading.format, reading.offsets_valid = NAME, False
     return reading

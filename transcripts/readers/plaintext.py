@@ -13,18 +13,20 @@ import re
 from ..languages import PROCEDURE_ANY as PROCEDURE
 from ..metadata import SOURCE_LINE, find_date, parse_source
 from ..units import Chunk, Paragraph, ParseError, Reading, Unit, mapped
+from . import shapes
 from .court import court_line, court_pages
 from .labels import (
     TERMINAL,
     believe_labels,
     has_word,
     label_kind,
-    read_line,
     split_lines,
 )
 
 NAME = "text"
+MAX_UNLABELLED = 50
 EXTENSIONS = ()  # a .txt may hold HTML or JSON: the content decides
+LEARNS_SPEAKER_PATTERN = True  # parse_transcript(speaker_pattern=…) may force a shape
 _JUNK_LINE = re.compile(
     r"(?:back to|return to|top of|go to|skip to|print|share|e-?mail|posted|updated|related|tags?|"
     r"follow us|subscribe|home(?: page)?|contact|privacy|terms|copyright|all rights reserved|"
@@ -52,24 +54,42 @@ def _wrap_width(lengths: list[int]) -> int | None:
 
 
 def read(
-    text: str, *, monologue_speaker: str | None = None, headings: frozenset[int] = frozenset()
+    text: str,
+    *,
+    monologue_speaker: str | None = None,
+    headings: frozenset[int] = frozenset(),
+    speaker_pattern: str | None = None,
+    line_fixes: dict[int, str | None] | None = None,
 ) -> Reading:
-    """`headings`: 0-based lines never read as labels (a Markdown "# Episode 4: Rivers")."""
+    """`headings`: 0-based lines never read as labels (a Markdown "# Episode 4: Rivers");
+    `speaker_pattern`: a shape's name (shapes.SHAPES) to use instead of the one learnt;
+    `line_fixes`: for unlabelled lines (1-based) the preview offers, None to leave the line out
+    or the speaker to give it to."""
+    fixes = line_fixes or {}
     lines = split_lines(text)
-    infos = [read_line(text, start, end) for start, end in lines]
-    for index in headings:
-        infos[index] = (*infos[index][:2], None, None, infos[index][0], None)
     reading = Reading(units=[])
-    court = court_pages(text, infos)
+    court = not speaker_pattern and court_pages(text, lines)
     if court:
         infos = [court_line(text, start, end) for start, end in lines]
         reading.warnings.append("read as court reporter's pages: line and page numbers left out")
+        reading.metadata["speaker_pattern"] = shapes.COURT
+    else:
+        choice = shapes.choose(text, lines, forced=speaker_pattern)
+        infos = choice.infos
+        reading.metadata["speaker_pattern"] = choice.describe(text)
+        if choice.roles:
+            reading.metadata["roles"] = choice.roles
+    for index in headings:
+        infos[index] = (*infos[index][:2], None, None, infos[index][0], None)
     believe_labels(text, infos)
+    if not court:
+        reading.metadata["speaker_pattern"]["example"] = shapes.example(text, infos)
     labelled = [index for index, info in enumerate(infos) if info[2]]
     if not labelled:
         if not monologue_speaker:
             raise ParseError(
-                "no speaker labels found (expected lines like 'NAME: text'); "
+                "no speaker labels found (expected lines like "
+                f"'{reading.metadata['speaker_pattern']['description']}'); "
                 "import it as one speaker's monologue instead",
                 code=ParseError.NO_SPEAKERS,
             )
@@ -90,6 +110,9 @@ def read(
     one_turn_per_line = (
         width is None and nonblank and sum(bool(info[2]) for info in body) >= 0.6 * nonblank
     )
+    # A dataset's line per turn (no blank lines): an unlabelled line is its own paragraph.
+    blanks = sum(info[1] == info[0] for info in body)
+    separate_lines = one_turn_per_line and blanks < 0.3 * nonblank
     reading.metadata["wrapped_at"] = width
     known = {info[2] for info in body if info[2]}
     midline = midline_pattern(known)
@@ -104,13 +127,22 @@ def read(
         if start == end or not label and not has_word(text, start, end):
             pending_break = not court  # court pages are double-spaced: a blank line says nothing
             continue
+        if not label and index + 1 in fixes:
+            if fixes[index + 1] is None:
+                reading.warnings.append(f"line {index + 1}: left out, as chosen in the preview")
+                continue
+            label, body_start = fixes[index + 1], start
         if label:
             unit = Unit(label=label, line=index + 1, start_time=time)
             reading.units.append(unit)
             paragraph = unit.new_paragraph()
         else:
             assert unit is not None
-            ends = pending_break or width is None or _ends_paragraph(text, previous, start, width)
+            if width is None:  # not wrapped: a line is a paragraph, unless it cuts a sentence
+                ends = pending_break or separate_lines or previous is None
+                ends = ends or text[previous[1] - 1] in TERMINAL
+            else:
+                ends = pending_break or _ends_paragraph(text, previous, start, width)
             current = unit.paragraphs[-1] if unit.paragraphs else None
             paragraph = _paragraph_for(unit, heading=kind == "heading", new=ends)
             started = current is not None and paragraph is not current
@@ -120,6 +152,10 @@ def read(
                 reading.warnings.append(
                     f"line {index + 1}: no speaker label; kept as part of {unit.label}'s turn"
                 )
+                unlabelled = reading.metadata.setdefault("unlabelled", [])
+                if len(unlabelled) < MAX_UNLABELLED:  # the preview offers to drop or move them
+                    line = text[start:end]
+                    unlabelled.append({"line": index + 1, "text": line[:300], "turn": unit.label})
         pieces = split_midline(text, body_start, end, midline)
         for position, (piece_label, piece_start, piece_end) in enumerate(pieces):
             if position:

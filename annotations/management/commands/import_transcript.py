@@ -15,6 +15,7 @@ from annotations.access import accounts_matching
 from annotations.models import Project
 from transcripts.importers import content_hash, parse, summary
 from transcripts.parsing import FORMATS, ParseError, parse_collection
+from transcripts.readers.shapes import SHAPES
 
 
 def iso_date(value: str) -> datetime.date:
@@ -22,6 +23,19 @@ def iso_date(value: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"--date {value!r}: use YYYY-MM-DD") from None
+
+
+def pattern_lines(parsed) -> list[str]:
+    """The speaker pattern learnt from a plain-text file, and the others worth a try."""
+    pattern = parsed.metadata.get("speaker_pattern")
+    if not pattern:
+        return []
+    lines = [f"speakers found as {pattern['description']!r}, e.g. {pattern['example']}"]
+    for other in pattern["alternatives"]:
+        lines.append(
+            f"  also possible: --speaker-pattern {other['name']} ({other['description']!r})"
+        )
+    return lines
 
 
 class Command(BaseCommand):
@@ -52,6 +66,14 @@ class Command(BaseCommand):
             metavar="SPEAKER",
             help="When nobody is labelled (subtitles without voices, a speech), import the "
             "whole text as this speaker's monologue.",
+        )
+        parser.add_argument(
+            "--speaker-pattern",
+            choices=[shape.name for shape in SHAPES],
+            help="Plain text and Markdown: read speaker labels in this shape instead of the one "
+            "learnt from the file ("
+            + "; ".join(f"{s.name}: {s.description}" for s in SHAPES)
+            + ").",
         )
         parser.add_argument(
             "--json-field",
@@ -105,7 +127,11 @@ class Command(BaseCommand):
         try:
             found = [
                 parse(
-                    data, filename=path.name, format=options["format"], monologue_speaker=monologue
+                    data,
+                    filename=path.name,
+                    format=options["format"],
+                    monologue_speaker=monologue,
+                    speaker_pattern=options["speaker_pattern"],
                 )
             ]
         except ParseError as error:
@@ -115,7 +141,9 @@ class Command(BaseCommand):
                 data, filename=path.name, field=options["json_field"], monologue_speaker=monologue
             )
         if len(found) == 1:
-            return [self.write(found[0], path.name, project, dry_run=dry_run, **options)]
+            written = self.write(found[0], path.name, project, dry_run=dry_run, **options)
+            skipped = written.startswith("already in")  # nothing read from this file is kept
+            return [written, *([] if skipped else pattern_lines(found[0]))]
         lines = [f"{len(found)} transcripts in this file"]
         for number, parsed in enumerate(found, start=1):
             name = f"{path.name} item {number}"
