@@ -1,10 +1,16 @@
 """Personas (owner, curator, annotator, outsider) and the project they share."""
 
 import pytest
+from hypothesis import settings
 
 from annotations.models import Membership
 
 from .factories import ProjectFactory, TranscriptWithTurnsFactory, UserFactory
+
+# Speed is for bench/, never for tests: no Hypothesis deadline (a loaded CI machine once took
+# 500 ms for an example that takes 0.2 ms, and the run failed as "flaky").
+settings.register_profile("parley", deadline=None)
+settings.load_profile("parley")
 
 HTMX = {"HX-Request": "true"}
 

@@ -456,7 +456,8 @@ def test_refused_save_after_a_tag_change_keeps_the_workspace(debug_workspace, tr
     expect(page.locator("#details-form")).to_be_visible()
     page.locator("#details-tag").select_option(label="D · Disagreement")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#messages")).to_contain_text("needs a target")
+    # The save waits for the tag preview (hx-sync): on a loaded CI machine that took over 5 s.
+    expect(page.locator("#messages")).to_contain_text("needs a target", timeout=20_000)
     expect(page.locator("#turn-list")).to_be_visible()
     expect(page.locator(".toolbar")).to_be_visible()
     expect(page.locator("#details-form")).to_have_count(1)
