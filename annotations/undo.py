@@ -51,7 +51,9 @@ def latest_event_id(membership: Membership, transcript) -> int:
 @transaction.atomic
 def undo_last(*, membership: Membership, transcript, page_events: int | None = None) -> Outcome:
     mine = AnnotationEvent.objects.of(membership, transcript).select_for_update()
-    event = mine.filter(undone=False).exclude(action=Action.REVIEW).order_by("-pk").first()
+    # Reviews are not undone here, and moves belong to the structure change that made them.
+    actions = mine.filter(undone=False).exclude(action__in=[Action.REVIEW, Action.MOVE])
+    event = actions.order_by("-pk").first()
     if event is None:
         raise Refused("Nothing to undo in this transcript.")
     annotation = _current(event)

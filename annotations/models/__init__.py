@@ -1,5 +1,5 @@
 """Projects, members and tags (projects.py); annotations and their one write path
-(annotation.py); the history that undo and redo read (events.py)."""
+(annotation.py); the history that undo and redo read (events.py); structure edits (structure.py)."""
 
 from .annotation import (
     Annotation,
@@ -21,6 +21,7 @@ from .projects import (
     Tag,
     distribute,
 )
+from .structure import StructureChange
 
 __all__ = [
     "DEFAULT_TAGS",
@@ -34,6 +35,7 @@ __all__ = [
     "Project",
     "ProjectQuerySet",
     "StaleAnnotation",
+    "StructureChange",
     "Tag",
     "WrongProject",
     "check_one_project",

@@ -249,6 +249,42 @@ class AnnotationQuerySet(models.QuerySet):
         AnnotationEvent.objects.bulk_create(events, batch_size=1000)
         return len(rows)
 
+    @transaction.atomic
+    def relocate(self, changes: dict[int, dict], *, by, transcript_id: int) -> list:
+        """Move annotations with the text they tag, as `by` (a user): the structure editor
+        split or merged their passage. `changes` maps an id to its new passage, span, quote
+        or target passage. Versions are bumped (an editor holding the old offsets gets a 409)
+        and each move recorded; the status stays: the tag was not changed, only where its text
+        now lives. A few queries for any number of annotations.
+        """
+        if not changes:
+            return []
+        locked = Annotation.objects.filter(pk__in=list(changes)).select_related("tag")
+        rows, now, events = list(locked.select_for_update(of=("self",))), timezone.now(), []
+        for annotation in rows:
+            before = snapshot(annotation)
+            for name, value in changes[annotation.pk].items():
+                setattr(annotation, name, value)
+            annotation.version += 1
+            annotation.updated_at = now
+            events.append(
+                AnnotationEvent(
+                    project_id=annotation.tag.project_id,
+                    transcript_id=transcript_id,
+                    user=by,
+                    annotation=annotation,
+                    subject=annotation.pk,
+                    action=AnnotationEvent.Action.MOVE,
+                    before=before,
+                    after=snapshot(annotation),
+                    version_after=annotation.version,
+                )
+            )
+        fields = ["passage", "start", "end", "quote", "target_passage", "version", "updated_at"]
+        Annotation.objects.bulk_update(rows, fields, batch_size=1000)
+        AnnotationEvent.objects.bulk_create(events, batch_size=1000)
+        return rows
+
     def accept(self, *, by) -> int:
         return self.review(Annotation.Status.ACCEPTED, by=by)
 

@@ -52,6 +52,7 @@ class AnnotationEvent(models.Model):
         UPDATE = "update"
         DELETE = "delete"
         REVIEW = "review"
+        MOVE = "move", "moved with its text"  # the structure editor split or merged passages
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     transcript = models.ForeignKey(
