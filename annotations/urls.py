@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import agreement, annotating, deletion, export, imports, members, projects, workspace
+from .views import (
+    agreement,
+    annotating,
+    deletion,
+    export,
+    imports,
+    members,
+    projects,
+    structure,
+    workspace,
+)
 
 app_name = "annotations"
 urlpatterns = [
@@ -28,6 +38,11 @@ urlpatterns = [
         "p/<slug:slug>/t/<int:transcript_id>/annotations/",
         annotating.annotation_create,
         name="annotation_create",
+    ),
+    path(
+        "p/<slug:slug>/t/<int:transcript_id>/structure/",
+        structure.structure_editor,
+        name="structure_editor",
     ),
     path("p/<slug:slug>/t/<int:transcript_id>/undo/", annotating.undo, name="undo"),
     path("p/<slug:slug>/t/<int:transcript_id>/redo/", annotating.redo, name="redo"),
