@@ -45,6 +45,19 @@ PROCEDURE = {
     code: re.compile(rf"(?:{phrases})\b", re.IGNORECASE)
     for code, phrases in _PROCEDURE_PHRASES.items()
 }
+# A vote's result read into the record is procedure wherever it stands: a paragraph inside the
+# chair's turn, or a sentence after "Imos votar." on the chair's own line.
+VOTE_RESULT = re.compile(
+    r"(?:efectuada a votación|resultado da votación|efectuada la votación|resultado de la "
+    r"votación|realizada a votação|resultado da votação|il est procédé au vote|le scrutin est|"
+    r"the house divided|question put and)\b",
+    re.IGNORECASE,
+)
+# An agenda item the chair's turn holds as a paragraph: "Punto 3. Proposición non de lei …".
+AGENDA_ITEM = re.compile(
+    r"(?:punto|ponto|point|item|tagesordnungspunkt)\s+(?:n\.?[º°]\s*|núm\.\s*|número\s+)?\d+\b",
+    re.IGNORECASE,
+)
 # Between turns no language needs telling apart: any of them opens a procedure paragraph.
 PROCEDURE_ANY = re.compile(rf"(?:{'|'.join(_PROCEDURE_PHRASES.values())})\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .decoding import check_text, decode, human_size
-from .languages import ABBREVIATIONS, detect_language
+from .languages import ABBREVIATIONS, VOTE_RESULT, detect_language
 from .metadata import date_from_filename, find_date, title_from_filename
 from .readers import FORMATS, detect_format, jsondata, reader_for
 from .segmenter import INTERPRETER, segment, stage_spans
@@ -284,6 +284,8 @@ def _build_turn(
                 else segment(content, lo, hi, abbreviations)
             )
             for start, end, kind in pieces:
+                if kind == "speech" and VOTE_RESULT.match(content, start, end):
+                    kind = "stage"  # "Imos votar. Efectuada a votación, …" on the chair's line
                 source_start, source_end = (
                     text.source_span(start, end) if offsets_valid else (None, None)
                 )

@@ -162,6 +162,30 @@ def test_parliament_long_labels_procedure_and_galician_abbreviations():
     ]
 
 
+def test_vote_results_and_agenda_items_inside_the_chairs_turn_are_procedure():
+    parsed = parse("parliament_chair_procedure_gl.txt")
+    chair = [turn for turn in parsed.turns if turn.speaker_label == "O señor PRESIDENTE"]
+    assert len(parsed.turns) == 5 and len(chair) == 3
+    spoken = [p.text for p in chair[1].passages if p.kind == "speech"]
+    assert spoken == [
+        "Grazas.",
+        "Imos votar.",
+        "Pasamos ao seguinte punto da orde do día.",
+        "Ten a palabra a señora Rivas.",
+    ]  # the vote result and the agenda item stay in the turn, as procedure
+    assert [p.text for p in chair[1].passages if p.kind == "stage"] == [
+        "Efectuada a votación, apróbase a proposición non de lei por 38 votos a favor e 30 en "
+        "contra.",
+        "Punto 3. Proposición non de lei do Grupo Parlamentario Socialista sobre o sector naval",
+    ]
+    last = [(p.kind, p.text[:22]) for p in chair[2].passages]
+    assert last == [
+        ("speech", "Imos votar."),
+        ("stage", "Efectuada a votación, "),
+        ("speech", "Remata a sesión."),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "language", "sentence"),
     [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..languages import AGENDA_ITEM, VOTE_RESULT
 from ..languages import PROCEDURE_ANY as PROCEDURE
 from ..metadata import SOURCE_LINE, find_date, parse_source
 from ..units import Chunk, Paragraph, ParseError, Reading, Unit, mapped
@@ -146,7 +147,14 @@ def read(
             current = unit.paragraphs[-1] if unit.paragraphs else None
             paragraph = _paragraph_for(unit, heading=kind == "heading", new=ends)
             started = current is not None and paragraph is not current
-            if started and pending_break and _heading_between_turns(text, infos, index, last):
+            if (
+                started
+                and pending_break
+                and (
+                    _procedure_paragraph(text, start, end)
+                    or _heading_between_turns(text, infos, index, last)
+                )
+            ):
                 paragraph.kind = "stage"
             if one_turn_per_line:
                 reading.warnings.append(
@@ -177,6 +185,14 @@ def _paragraph_for(unit: Unit, *, heading: bool, new: bool) -> Paragraph:
     if heading:
         paragraph.kind = "stage"
     return paragraph
+
+
+def _procedure_paragraph(text: str, start: int, end: int) -> bool:
+    """A vote result or an agenda item in a paragraph of its own, whatever follows it: the
+    chair's turn holds them, but nobody speaks them."""
+    if VOTE_RESULT.match(text, start, end):
+        return True
+    return AGENDA_ITEM.match(text, start, end) is not None and end - start <= 400
 
 
 def _heading_between_turns(text: str, infos: list, index: int, last: int) -> bool:
