@@ -102,6 +102,7 @@ def import_transcript(
             logger.info("import skipped: %r is already transcript %s", filename, existing.pk)
             return ImportResult(transcript=existing, parsed=parsed, created=False)
     names = speaker_names or {}
+    roles = parsed.metadata.get("roles") or {}  # Oyez's justices and advocates, title lines
     with transaction.atomic():
         transcript = Transcript.objects.create(
             title=(title or parsed.title).strip()[:300] or "Untitled transcript",
@@ -119,6 +120,7 @@ def import_transcript(
                 transcript=transcript,
                 label=label,
                 display_name=(names.get(label) or "").strip()[:200],
+                role=str(roles.get(label) or "").strip()[:200],
                 position=position,
             )
             for position, label in enumerate(parsed.speaker_labels)

@@ -136,3 +136,10 @@ def test_without_js_edits_redirect_back(client, owner, url, transcript):
 def test_unknown_action_is_400(client, curator, url):
     client.force_login(curator)
     assert client.post(url, {"action": "explode"}, headers=HTMX).status_code == 400
+
+
+def test_workspace_shows_imported_speaker_roles(client, annotator, project, transcript):
+    Speaker.objects.filter(transcript=transcript, label="QUESTION").update(role="Advocate")
+    client.force_login(annotator)
+    workspace = reverse("annotations:workspace", args=[project.slug, transcript.pk])
+    assert '<span class="role">Advocate</span>' in client.get(workspace).text

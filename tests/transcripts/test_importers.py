@@ -152,3 +152,15 @@ def test_a_failure_half_way_through_the_writes_leaves_nothing(seed_bytes, monkey
         import_transcript(seed_bytes)
     monkeypatch.undo()
     assert row_counts() == [0, 0, 0, 0]
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_oyez_justices_and_advocates_and_title_lines_become_speaker_roles():
+    oyez = import_transcript((FIXTURES / "oyez_like.json").read_bytes(), filename="oyez.json")
+    roles = dict(oyez.transcript.speakers.values_list("label", "role"))
+    assert roles == {"John G. Roberts, Jr.": "Justice", "Ann Smith": "Advocate"}
+    call = (FIXTURES / "call_standalone_labels.txt").read_bytes()
+    speakers = import_transcript(call, filename="call.txt").transcript.speakers
+    assert speakers.get(label="Marcus Lee").role == "Northbank Securities - Analyst"

@@ -38,6 +38,7 @@ def read(data: dict, locator: Locator) -> Reading:
         ),
     )
     reading.date_text, reading.source_name = hearing, "Oyez"
+    roles: dict[str, str] = {}
     for section in _objects(transcript.get("sections"), "sections", 1):
         for turn in _objects(section.get("turns"), "turns", locator.line):
             speaker = turn.get("speaker") or {}
@@ -48,6 +49,8 @@ def read(data: dict, locator: Locator) -> Reading:
                 )
             name = string(speaker, "name", where="a speaker", line=locator.line) or ""
             label = " ".join(name.split()) or "UNKNOWN SPEAKER"
+            if name:
+                roles.setdefault(label, court_role(speaker.get("roles")))
             where = f"{label}'s turn"
             unit = Unit(
                 label=label,
@@ -66,4 +69,19 @@ def read(data: dict, locator: Locator) -> Reading:
                 end = time_value(block.get("stop"), where, line)
                 unit.new_paragraph().chunks.append(Chunk(body, start, end))
             reading.units.append(unit)
+    reading.metadata["roles"] = roles
     return reading
+
+
+def court_role(roles) -> str:
+    """A justice's title from their Oyez roles ("Chief Justice" of "Chief Justice of the United
+    States"); a speaker Oyez lists without a role is one of the advocates."""
+    if not isinstance(roles, list) or not roles:
+        return "Advocate"
+    for role in roles:
+        if isinstance(role, dict) and "justice" in str(role.get("type", "")):
+            title = role.get("role_title")
+            if not isinstance(title, str) or not title.strip():
+                return "Justice"
+            return " ".join(title.split()).split(" of the ")[0][:200]
+    return "Advocate"
