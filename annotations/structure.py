@@ -183,9 +183,11 @@ def mark_passage(membership: Membership, transcript, passage_id: int, kind: str)
         summary = f"Marked “{short(passage.text)}” as not spoken (no tagging, no agreement)."
         tagged = Annotation.objects.filter(passage=passage).count()
         if tagged:
+            them = "it" if tagged == 1 else "them"
             edit.notes.append(
-                f"Its {tagged} annotation{'s' * (tagged != 1)} stay, but agreement no longer "
-                "counts them; mark it spoken again to bring them back."
+                f"{tagged} annotation{'s' * (tagged != 1)} on it "
+                f"{'stays' if tagged == 1 else 'stay'}, but agreement no longer counts {them}; "
+                f"mark the passage spoken again to bring {them} back."
             )
     return edit.record(Action.MARK_KIND, summary)
 

@@ -185,7 +185,7 @@ def test_mark_not_spoken_hides_from_progress_keeps_annotations(project, transcri
     headline = passage(transcript, 1)
     claim = AnnotationFactory(passage=headline, tag=tag(project))
     outcome = structure.mark_passage(editor, transcript, headline.pk, Passage.Kind.STAGE)
-    assert "1 annotation stay" in outcome.notes[0]
+    assert "1 annotation on it stays" in outcome.notes[0]
     assert not transcript.passages.speech().filter(pk=headline.pk).exists()
     assert Annotation.objects.filter(pk=claim.pk).exists()
     structure.undo_last(editor, transcript)

@@ -60,7 +60,7 @@ def test_curator_merges_speakers_splits_a_turn_hides_the_widget_and_exports(
     junk.screenshot(path=str(screenshot(page, "structure-editor-passage-tools")))
     junk.get_by_role("button", name="Not spoken").click()
     page.locator("#messages").get_by_text("as not spoken").wait_for()
-    page.get_by_text("Its 1 annotation stay").wait_for()
+    page.get_by_text("1 annotation on it stays").wait_for()
     screenshot(page, "structure-editor-after-edits")
     assert page.locator(".structure-passage.stage", has_text=HEADLINE).count() == 1
 
