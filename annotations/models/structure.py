@@ -44,7 +44,10 @@ class StructureChange(models.Model):
         Transcript, on_delete=models.CASCADE, related_name="structure_changes"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="structure_changes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,  # the transcript's history outlives the curator's account
+        null=True,
+        related_name="structure_changes",
     )
     action = models.CharField(max_length=20, choices=Action)
     summary = models.CharField(max_length=500, help_text="What was done, as the curator saw it.")

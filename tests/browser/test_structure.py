@@ -35,6 +35,8 @@ def test_curator_merges_speakers_splits_a_turn_hides_the_widget_and_exports(
 
     log_in(curator)
     page.goto(f"/p/{project.slug}/t/{transcript.pk}/")
+    page.get_by_role("link", name="Fix structure").wait_for()
+    screenshot(page, "workspace-curator-fix-structure-link")
     page.get_by_role("link", name="Fix structure").click()
     page.get_by_role("heading", name="Fix the structure").wait_for()
     screenshot(page, "structure-editor")

@@ -35,6 +35,7 @@ ROLE_RULES = {
     "annotations:transcript_delete": OWNER_ONLY,
     "annotations:transcript_import": {"annotator": 403},  # curators and owners import
     "annotations:project_agreement": {"annotator": 403},  # pairwise figures name coders
+    "annotations:structure_editor": {"annotator": 403},  # curators and owners fix structure
 }
 # The only views open without login, and what they answer to a GET from anyone.
 PUBLIC = {"login": 200, "healthz": 200, "admin:login": 200}
