@@ -20,6 +20,8 @@ from .projects import (
     ProjectQuerySet,
     Tag,
     distribute,
+    get_work,
+    release_stale,
 )
 
 __all__ = [
@@ -38,6 +40,8 @@ __all__ = [
     "WrongProject",
     "check_one_project",
     "distribute",
+    "get_work",
+    "release_stale",
     "new_request_id",
     "snapshot",
 ]
