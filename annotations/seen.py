@@ -4,6 +4,9 @@ The workspace reports the positions it showed ("0-24,31"); the server keeps them
 [[first, last], ...], so a 100,000-passage transcript read end to end is one pair.
 """
 
+import re
+
+RANGE = re.compile(r"(\d{1,9})(?:-(\d{1,9}))?", re.ASCII)
 MAX_REPORT = 2000  # characters of one report: a screenful is a few ranges, never thousands
 MAX_POSITION = 10_000_000
 
@@ -21,10 +24,10 @@ def parse_ranges(text: str) -> list[tuple[int, int]]:
         raise BadReport(f"a report of seen passages is at most {MAX_REPORT} characters")
     ranges = []
     for part in filter(None, (p.strip() for p in text.split(","))):
-        first, _, last = part.partition("-")
-        if not (first.isdigit() and (last.isdigit() or not last)):
+        match = RANGE.fullmatch(part)
+        if match is None:
             raise BadReport(f"“{part[:20]}” is not a position or a range like 3-10")
-        a, b = int(first), int(last or first)
+        a, b = int(match[1]), int(match[2] or match[1])
         if a > b or b > MAX_POSITION:
             raise BadReport(f"“{part[:20]}” is not a range of passage positions")
         ranges.append((a, b))

@@ -517,7 +517,7 @@ class Assignment(models.Model):
 
 def release_stale(project: Project, now=None) -> int:
     """Give untouched dynamic work back to the pool; annotations and progress stay."""
-    stale = Assignment.objects.stale(project, now=now).values("pk")
+    stale = Assignment.objects.stale(project, now=now).values_list("pk", flat=True)
     released, _ = Assignment.objects.filter(pk__in=list(stale)).delete()
     return released
 
