@@ -79,6 +79,7 @@ def assignment_rows(project) -> list:
         project.assignments.with_touched()
         .select_related("transcript", "user")
         .only(
+            "project_id",
             "transcript__title",
             "user__username",
             "transcript_id",

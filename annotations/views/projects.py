@@ -64,7 +64,8 @@ def assignment_status(project) -> dict[int, list[dict]]:
     rows = (
         project.assignments.with_touched()
         .select_related("user")
-        .only("transcript_id", "user__username", "dynamic", "assigned_at")
+        # project_id too: the related manager sets .project on each row from it.
+        .only("project_id", "transcript_id", "user__username", "dynamic", "assigned_at")
     )
     for assignment in rows.order_by("transcript_id", "user__username"):
         touched = assignment.touched
