@@ -49,15 +49,15 @@
   function send() {
     timer = null;
     const progress = document.getElementById("progress");
-    if (!progress || !pending.size) return;
+    if (!progress || !pending.size || !document.getElementById("progress-figures")) return;
     const positions = [...pending];
     pending.clear();
     for (const position of positions) reported.add(position);
     htmx.ajax("POST", progress.dataset.url, {
-      // Not #progress itself: a request queued behind another on it is dropped when the
-      // first one's swap replaces it. The workspace root stays, and holds the page's queue.
+      // The workspace root holds the page's queue (hx-sync); the answer is the figures alone,
+      // so a "Mark as done" click waiting in that queue keeps its form.
       source: root,
-      target: "#progress",
+      target: "#progress-figures",
       swap: "outerHTML",
       values: { seen: ranges(positions) },
     });

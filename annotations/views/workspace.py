@@ -232,7 +232,10 @@ def progress_update(request: HttpRequest, slug: str, transcript_id: int) -> Http
     if not request.htmx:
         return redirect("annotations:workspace", slug=slug, transcript_id=transcript.pk)
     context = workspace_context(request, membership, transcript)
-    return TemplateResponse(request, "annotations/workspace.html#progress-answer", context)
+    # A seen report answers with the figures alone: replacing the whole #progress would drop a
+    # "Mark as done" click queued behind it (htmx skips requests from detached elements).
+    partial = "progress-answer" if "done" in request.POST else "progress-figures"
+    return TemplateResponse(request, f"annotations/workspace.html#{partial}", context)
 
 
 @require_safe

@@ -261,7 +261,7 @@ def test_progress_records_seen_and_done(client, project, transcript, annotator):
     shown = ",".join(str(p) for p in speech[:3])  # progress.js reports positions on screen
     response = client.post(url, {"seen": shown}, headers=HTMX)
     assert response.status_code == 200
-    assert response.text.lstrip().startswith('<div id="progress"')
+    assert response.text.lstrip().startswith('<span id="progress-figures"')  # figures only
     assert f"<strong>3</strong>/{len(speech)} seen" in response.text
     client.post(url, {"seen": str(speech[0])}, headers=HTMX)  # seen again: counted once
     progress = Progress.objects.get(user=annotator, transcript=transcript)

@@ -54,3 +54,71 @@ def test_curator_reads_the_agreement_figures(page, log_in, project, transcript, 
     page.get_by_role("button", name="Show").click()
     expect(page.locator("table.list").first).to_contain_text("Annotator 1 · Annotator 2")
     screenshot(page, "agreement")
+
+
+def test_two_annotators_tag_the_seed_blind_and_the_owner_reads_the_agreement(
+    page, log_in, owner, project
+):
+    """The issue's "done when": two analysts tag the seed independently in blind mode, each
+    sees only their own layer, both mark it done, and the owner's Agreement page shows the
+    figures a hand computation gives."""
+    from django.urls import reverse
+
+    from annotations.management.commands.load_demo import SEED_PATH, SEED_SPEAKERS
+    from annotations.models import Annotation, Membership
+
+    project.set_blind(True)
+    transcript = project.import_transcript(
+        SEED_PATH.read_bytes(), filename=SEED_PATH.name, speaker_names=SEED_SPEAKERS
+    ).transcript
+    speech = list(transcript.passages.speech().order_by("position"))
+    ann, bob = UserFactory(username="ann"), UserFactory(username="bob")
+    for user in (ann, bob):
+        Membership.objects.create(project=project, user=user)
+    workspace = reverse("annotations:workspace", args=[project.slug, transcript.pk])
+
+    def tag_claims(user, indexes, hidden):
+        page.context.clear_cookies()  # the previous person logs out
+        log_in(user)
+        page.goto(workspace)
+        page.wait_for_selector("#turn-list [data-passage-id]")
+        at = -1
+        for index in indexes:
+            for _ in range(index - at):
+                page.keyboard.press("j")
+            at = index
+            page.keyboard.press("c")
+            expect(page.locator(f"#passage-{speech[index].pk} .chip")).to_have_count(1)
+        for index in hidden:  # the colleague's claims are not on screen: blind
+            expect(page.locator(f"#passage-{speech[index].pk} .chip")).to_have_count(0)
+        expect(page.locator("#side-panel .annotation-item")).to_have_count(len(indexes))
+        page.get_by_role("button", name="Mark as done").click()
+        expect(page.locator("#progress")).to_contain_text("Done ✓")
+        return page
+
+    tag_claims(ann, [1, 3], hidden=[])  # ann first: nothing of bob's yet
+    tag_claims(bob, [1, 5], hidden=[3])  # bob must not see ann's claim on passage 3
+    screenshot(page, "blind-second-annotator")
+    assert set(Annotation.objects.values_list("status", flat=True)) == {"submitted"}
+
+    page.context.clear_cookies()
+    log_in(owner)
+    page.goto(project.get_absolute_url())
+    page.get_by_role("link", name="Agreement").click()
+    page.get_by_role("heading", name="Claim").wait_for()
+    # By hand over the N spoken passages: both tag 1, only ann 3, only bob 5, nobody the rest.
+    n = len(speech)
+    p_o = (n - 2) / n
+    p_e = (2 / n) ** 2 + ((n - 2) / n) ** 2
+    kappa = (p_o - p_e) / (1 - p_e)
+    # Krippendorff's nominal alpha, 2 coders: 2n values, 4 ones, 2 disagreeing units.
+    alpha = 1 - (2 * n - 1) * 2 / ((2 * n - 4) * 4)
+    claim = page.locator("section.agreement-tag", has=page.get_by_role("heading", name="Claim"))
+    expect(claim.locator("p.meta")).to_contain_text(f"2 coders · {n} passages · α = {alpha:.3f}")
+    row = claim.locator("tbody tr")
+    expect(row).to_contain_text("ann · bob")
+    expect(row.locator("td").nth(1)).to_have_text(f"{kappa:.3f}")
+    expect(row.locator("td").nth(2)).to_have_text("0.500")  # 1 exact match of 2 + 2
+    expect(row.locator("td").nth(3)).to_have_text("0.500")
+    expect(row.locator("td").nth(4)).to_have_text("2 · 2")
+    screenshot(page, "agreement-two-annotators")
