@@ -22,6 +22,9 @@ def workspace(page, log_in, annotator, project, transcript):
     log_in(annotator)
     page.goto(reverse("annotations:workspace", args=[project.slug, transcript.pk]))
     page.wait_for_selector("#turn-list [data-passage-id]")
+    # progress.js reports the passages on screen a moment after load: let that write land
+    # first, so a test's own writes never meet it on SQLite's single lock.
+    expect(page.locator("#progress .figures")).to_contain_text("5/5 seen")
     return page
 
 
