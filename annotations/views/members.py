@@ -33,7 +33,7 @@ class MemberForm(forms.Form):
 class AssignmentSettingsForm(forms.Form):
     mode = forms.ChoiceField(label="Assignment", choices=Project.Assigning.choices)
     per_transcript = forms.IntegerField(
-        label="Annotators per transcript", min_value=1, max_value=50
+        label="Annotators each transcript needs", min_value=1, max_value=50
     )
     release_after_hours = forms.IntegerField(
         label="Release untouched work after (hours)", min_value=0, max_value=24 * 365

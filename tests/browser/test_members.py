@@ -122,3 +122,58 @@ def test_two_annotators_tag_the_seed_blind_and_the_owner_reads_the_agreement(
     expect(row.locator("td").nth(3)).to_have_text("0.500")
     expect(row.locator("td").nth(4)).to_have_text("2 · 2")
     screenshot(page, "agreement-two-annotators")
+
+    # Curating without knowing who is who: the owner's workspace names no one.
+    project.set_anonymise(True)
+    numbers = project.pseudonyms()
+    page.goto(workspace)
+    both = page.locator(f"#passage-{speech[1].pk} .chip .by")
+    expect(both).to_have_text([numbers[ann.pk], numbers[bob.pk]])
+    import re
+
+    expect(page.locator("#side-panel")).not_to_contain_text(re.compile(r"\b(ann|bob)\b"))
+    page.locator(f"#passage-{speech[1].pk} .chip").first.click()
+    expect(page.locator("#details")).to_contain_text(f"by {numbers[ann.pk]}")
+    page.screenshot(path=str(screenshot(page, "x").parent / "workspace-anonymised.png"))
+
+
+def test_owner_turns_on_dynamic_assignment_and_an_annotator_gets_work(
+    page, log_in, owner, annotator, project
+):
+    from transcripts.models import Transcript
+
+    from ..factories import TranscriptWithTurnsFactory
+
+    first, second = TranscriptWithTurnsFactory(title="First"), TranscriptWithTurnsFactory()
+    project.transcripts.add(first, second)
+    log_in(owner)
+    page.goto(project.get_absolute_url())
+    page.get_by_role("link", name="Members").click()
+    page.get_by_label("Assignment").select_option("dynamic")
+    page.get_by_label("Annotators each transcript needs").fill("1")
+    page.get_by_label("Release untouched work after (hours)").fill("12")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Assignment: Dynamic")
+    expect(page.locator("main")).to_contain_text("fewer than 1 annotators")
+    page.get_by_role("button", name="Anonymise the layers").click()
+    expect(page.locator(".messages")).to_contain_text("Annotator 1, 2")
+    screenshot(page, "members-dynamic")
+
+    page.context.clear_cookies()
+    log_in(annotator)
+    page.goto(project.get_absolute_url())
+    expect(page.locator(".my-work")).to_contain_text("Nothing assigned to you yet")
+    page.get_by_role("button", name="Get work").click()
+    page.wait_for_selector("#turn-list [data-passage-id]")
+    expect(page.locator("h1")).to_contain_text("First")  # the first transcript, by import order
+    expect(page.locator("#progress .figures")).to_contain_text("5/5 seen")
+    page.goto(project.get_absolute_url())
+    work = page.locator(".my-work tbody tr")
+    expect(work).to_have_count(1)
+    expect(work).to_contain_text("in progress")
+    expect(work).to_contain_text("5/5")
+    expect(work).to_contain_text("if untouched by")
+    screenshot(page, "annotator-home")
+    page.goto("/")
+    expect(page.locator(".card")).to_contain_text("1 assigned to you · 0 done")
+    assert Transcript.objects.count() == 2
