@@ -21,6 +21,7 @@ urlpatterns = [
     path("p/<slug:slug>/members/<int:member_id>/", members.member_change, name="member_change"),
     path("p/<slug:slug>/layers/", members.layers_toggle, name="layers_toggle"),
     path("p/<slug:slug>/assignments/", members.assignments_update, name="assignments_update"),
+    path("p/<slug:slug>/work/", members.work_next, name="work_next"),
     path("p/<slug:slug>/agreement/", agreement.project_agreement_view, name="project_agreement"),
     path("p/<slug:slug>/t/<int:transcript_id>/", workspace.workspace, name="workspace"),
     path("p/<slug:slug>/delete/", deletion.project_delete, name="project_delete"),

@@ -16,8 +16,6 @@
   let lastSpan = null; // the latest mouse selection: {passageId, start, end, clipped}
   let picking = null; // while asking "what does this answer?": called with the chosen target
   let focusDetails = false; // Enter opened the details panel: move focus into its form
-  let seenTimer = null;
-  let seenPending = 0;
   let pendingRetry = null; // the latest tag sent: {values, send, tries}, for a retry
 
   // Sticky things below the toolbar need its height, which changes when it wraps.
@@ -46,7 +44,6 @@
     el.classList.add("is-selected");
     if (focus) el.focus({ preventScroll: true });
     if (scroll) el.scrollIntoView({ block });
-    markSeen(el);
   }
 
   function move(step) {
@@ -308,33 +305,6 @@
     panelToggle.setAttribute("aria-expanded", String(open));
   }
 
-  // ---- progress: how far the user has read (debounced; the server keeps the maximum)
-
-  function markSeen(el) {
-    const seen = Number(el.dataset.position) + 1;
-    if (seen <= seenPending) return;
-    seenPending = seen; // kept here: an out-of-band swap may replace #progress meanwhile
-    sendSeen();
-  }
-
-  // Throttled, not debounced: a steady stream of swaps must not postpone it for ever.
-  function sendSeen() {
-    if (seenTimer) return; // one is on its way and will carry the latest value
-    seenTimer = setTimeout(() => {
-      seenTimer = null;
-      const progress = document.getElementById("progress");
-      if (!progress || seenPending <= Number(progress.dataset.seen)) return;
-      htmx.ajax("POST", progress.dataset.url, {
-        // Not #progress itself: a request queued behind another on it is dropped when the
-        // first one's swap replaces it. The workspace root stays, and holds the page's queue.
-        source: root,
-        target: "#progress",
-        swap: "outerHTML",
-        values: { seen: seenPending },
-      });
-    }, 250);
-  }
-
   // ---- messages written by this module (the server's arrive through #messages too)
 
   // A hint from this module is about the moment: it fades after a while and goes at the next
@@ -509,9 +479,6 @@
 
   // Swapped fragments replace elements: put the selection (and lost focus) back.
   function restore() {
-    // A response rendered before our last "seen" arrived may bring an older count back.
-    const progress = document.getElementById("progress");
-    if (progress && Number(progress.dataset.seen) < seenPending) sendSeen();
     const el = current();
     if (!el) return;
     el.classList.add("is-selected");

@@ -19,7 +19,8 @@ same passage, exactly or by overlap (greedy, largest first), F1 = 2 * matches / 
 
 Report (`report`): `Inputs(units, coded, tags, annotations)` -> `build_report(inputs, tags=None)`
 -> `Report(tags={name: TagFigures}, transcripts={id: {name: TagFigures}})`, and
-`report_json(report, project=slug)` for the JSON contract of `manage.py agreement`.
+`report_json(report, project=slug)` for the JSON contract of `manage.py agreement`, and
+`report_rows(contract)` flattening it for CSV and tables.
 `annotations.agreement_data.agreement_inputs(project, ...)` reads `Inputs` from the database.
 """
 
@@ -36,10 +37,21 @@ from .reliability import (
     observed_agreement,
     pairwise_kappas,
 )
-from .report import Inputs, PairFigures, Report, TagFigures, build_report, report_json, tag_figures
+from .report import (
+    ROW_COLUMNS,
+    Inputs,
+    PairFigures,
+    Report,
+    TagFigures,
+    build_report,
+    report_json,
+    report_rows,
+    tag_figures,
+)
 from .spans import Span, link_f1, span_f1
 
 __all__ = [
+    "ROW_COLUMNS",
     "Estimate",
     "Inputs",
     "Level",
@@ -59,6 +71,7 @@ __all__ = [
     "observed_agreement",
     "pairwise_kappas",
     "report_json",
+    "report_rows",
     "span_f1",
     "tag_figures",
 ]

@@ -224,3 +224,42 @@ def report_json(report: Report, *, project: str) -> dict[str, Any]:
             for transcript, tags in report.transcripts.items()
         },
     }
+
+
+ROW_COLUMNS = [
+    "transcript",
+    "tag",
+    "units",
+    "coders",
+    "alpha",
+    "a",
+    "b",
+    "kappa",
+    "pair_units",
+    "f1_exact",
+    "f1_overlap",
+    "a_count",
+    "b_count",
+]
+
+
+def report_rows(contract: dict[str, Any]) -> list[dict[str, Any]]:
+    """The JSON contract flattened for CSV and tables: one row per tag and pair, project-wide
+    (transcript blank) first, then per transcript; a tag with fewer than two coders still has
+    a row (pair blank), so its α and units show."""
+    scopes = [("", contract["tags"])]
+    scopes += [(key, part["tags"]) for key, part in contract["transcripts"].items()]
+    rows = []
+    for transcript, tags in scopes:
+        for name, figures in tags.items():
+            base = {
+                "transcript": transcript,
+                "tag": name,
+                "units": figures["units"],
+                "coders": len(figures["coders"]),
+                "alpha": figures["alpha"],
+            }
+            blank = dict.fromkeys(ROW_COLUMNS[5:])
+            pairs = [{**pair, "pair_units": pair["units"]} for pair in figures["pairs"]] or [blank]
+            rows += [{**blank, **{k: p.get(k) for k in ROW_COLUMNS[5:]}, **base} for p in pairs]
+    return rows

@@ -20,6 +20,8 @@ from .projects import (
     ProjectQuerySet,
     Tag,
     distribute,
+    get_work,
+    release_stale,
 )
 from .structure import StructureChange
 
@@ -40,6 +42,8 @@ __all__ = [
     "WrongProject",
     "check_one_project",
     "distribute",
+    "get_work",
+    "release_stale",
     "new_request_id",
     "snapshot",
 ]

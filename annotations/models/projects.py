@@ -1,13 +1,18 @@
 """Projects, their members (the one access rule) and their tags."""
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
 from transcripts.importers import ImportResult, import_transcript
-from transcripts.models import Passage, Transcript
+from transcripts.models import Passage, Transcript, count_of
+
+from .. import seen
 
 # A new project starts with these; attributes are rendered as a small form in the workspace.
 DEFAULT_TAGS = [
@@ -86,12 +91,36 @@ class Project(models.Model):
         default=True,  # independent layers until a curator reveals them: honest agreement
         help_text="Annotators see only their own annotations (curators see all).",
     )
+    anonymise = models.BooleanField(
+        default=False,
+        help_text="Show other annotators as “Annotator 1, 2, …” in the workspace, for curating "
+        "without knowing who is who.",
+    )
+
+    class Assigning(models.TextChoices):
+        MANUAL = "manual", "By hand (or distributed)"
+        DYNAMIC = "dynamic", "Dynamic: annotators ask for work"
+
+    assignment_mode = models.CharField(max_length=10, choices=Assigning, default=Assigning.MANUAL)
+    annotators_per_transcript = models.PositiveSmallIntegerField(
+        default=2, help_text="Dynamic assignment gives each transcript this many annotators."
+    )
+    release_after_hours = models.PositiveIntegerField(
+        default=24,
+        help_text="Dynamic work untouched this long goes back to the pool (0: never released).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annotators_per_transcript__gte=1, annotators_per_transcript__lte=50),
+                name="%(app_label)s_%(class)s_annotators_per_transcript",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -148,6 +177,34 @@ class Project(models.Model):
         """Hide the annotators' layers from each other, or reveal them (a curator's call)."""
         self.blind = blind
         self.save(update_fields=["blind"])
+
+    def set_anonymise(self, anonymise: bool) -> None:
+        self.anonymise = anonymise
+        self.save(update_fields=["anonymise"])
+
+    def set_assignment(self, *, mode: str, per_transcript: int, release_after_hours: int) -> None:
+        """How transcripts reach annotators: by hand, or dynamically N per transcript."""
+        self.assignment_mode = mode
+        self.annotators_per_transcript = per_transcript
+        self.release_after_hours = release_after_hours
+        self.save(
+            update_fields=["assignment_mode", "annotators_per_transcript", "release_after_hours"]
+        )
+
+    @property
+    def dynamic(self) -> bool:
+        return self.assignment_mode == self.Assigning.DYNAMIC
+
+    @property
+    def release_after(self) -> timedelta | None:
+        return timedelta(hours=self.release_after_hours) if self.release_after_hours else None
+
+    def pseudonyms(self, key: str = "user_id") -> dict:
+        """user id (or `key="user__username"`) -> “Annotator n”, numbered in the order people
+        joined, so adding a member never renumbers the others. One query; the workspace and
+        the agreement page share it, so “Annotator 2” is the same person on both."""
+        joined = self.memberships.order_by("pk").values_list(key, flat=True)
+        return {who: f"Annotator {n}" for n, who in enumerate(joined, start=1)}
 
     def role_of(self, user) -> str | None:
         membership = self.membership_of(user)
@@ -284,7 +341,14 @@ class Progress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress"
     )
-    seen_passages = models.PositiveIntegerField(default=0)
+    seen_passages = models.PositiveIntegerField(
+        default=0, help_text="Spoken passages shown on the annotator's screen."
+    )
+    seen_ranges = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Positions of the passages shown on screen, as [first, last] ranges.",
+    )
     done_at = models.DateTimeField(null=True, blank=True, help_text="Set by “mark as done”.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -302,10 +366,28 @@ class Progress(models.Model):
     class Reviewed(Exception):
         """A curator has reviewed some of this work: it can no longer be reopened."""
 
-    def record_seen(self, seen: int, total: int) -> None:
-        if seen > self.seen_passages:
-            self.seen_passages = min(seen, total)
-            self.save(update_fields=["seen_passages", "updated_at"])
+    @transaction.atomic
+    def record_seen(self, ranges: list[tuple[int, int]]) -> None:
+        """Merge the positions just shown on screen into those seen before, and recount.
+
+        Ranges are kept merged ([[0, 40], [97, 120]]), so the row stays small however long the
+        transcript; the count is of spoken passages, the figure the progress bar shows.
+        """
+        # Two reports at once must not both count the same passages: re-read under a lock.
+        locked = Progress.objects.select_for_update().only("seen_ranges", "seen_passages")
+        fresh = locked.get(pk=self.pk)
+        self.seen_ranges, self.seen_passages = fresh.seen_ranges, fresh.seen_passages
+        added = seen.subtract(ranges, self.seen_ranges)
+        if not added:
+            return
+        # Only the new positions are counted: a report is a screenful, the query stays small.
+        shown = Q()
+        for first, last in added[:50]:
+            shown |= Q(position__range=(first, last))
+        speech = Passage.objects.filter(transcript_id=self.transcript_id, kind=Passage.Kind.SPEECH)
+        self.seen_ranges = seen.merge_ranges(self.seen_ranges, added[:50])
+        self.seen_passages += speech.filter(shown).count()
+        self.save(update_fields=["seen_ranges", "seen_passages", "updated_at"])
 
     def mine(self):
         from .annotation import Annotation  # annotation.py imports this module
@@ -337,8 +419,62 @@ class Progress(models.Model):
         return reopened
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def done(self):
+        finished = Progress.objects.filter(
+            project_id=OuterRef("project_id"),
+            transcript_id=OuterRef("transcript_id"),
+            user_id=OuterRef("user_id"),
+            done_at__isnull=False,
+        )
+        return self.filter(Exists(finished))
+
+    def open(self):
+        return self.exclude(pk__in=self.done().values("pk"))
+
+    def with_touched(self):
+        """`touched`: the latest of its start, a progress report and an annotation on it."""
+        from .annotation import Annotation  # annotation.py imports this module
+
+        progress = Progress.objects.filter(
+            project_id=OuterRef("project_id"),
+            transcript_id=OuterRef("transcript_id"),
+            user_id=OuterRef("user_id"),
+        ).values("updated_at")[:1]
+        latest = (
+            Annotation.objects.filter(
+                tag__project_id=OuterRef("project_id"),
+                passage__transcript_id=OuterRef("transcript_id"),
+                annotator_id=OuterRef("user_id"),
+            )
+            .order_by()
+            .values("annotator_id")
+            .annotate(at=Max("updated_at"))
+            .values("at")
+        )
+        return self.annotate(
+            touched=Greatest(
+                F("assigned_at"),
+                Coalesce(Subquery(progress), F("assigned_at")),
+                Coalesce(Subquery(latest), F("assigned_at")),
+            )
+        )
+
+    def stale(self, project, now=None):
+        """Dynamic work nobody has touched for the project's release time, not yet done."""
+        if project.release_after is None:
+            return self.none()
+        cutoff = (now or timezone.now()) - project.release_after
+        return (
+            self.filter(project=project, dynamic=True)
+            .open()
+            .with_touched()
+            .filter(touched__lt=cutoff)
+        )
+
+
 class Assignment(models.Model):
-    """A transcript given to a member to annotate (by hand, or by `Project.distribute`)."""
+    """A transcript given to a member to annotate: by hand, by `distribute`, or by `get_work`."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
     transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="assignments")
@@ -346,6 +482,16 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
+    dynamic = models.BooleanField(
+        default=False, help_text="Taken through “Get work”: released when left untouched."
+    )
+    slot = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Dynamic work: which of the transcript's N places it takes (1..N).",
+    )
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "transcript", "user"]
@@ -353,10 +499,77 @@ class Assignment(models.Model):
             models.UniqueConstraint(
                 fields=["project", "transcript", "user"], name="%(app_label)s_%(class)s_unique"
             ),
+            # Two annotators asking at once compute the same free place: one of them loses.
+            models.UniqueConstraint(
+                fields=["project", "transcript", "slot"], name="%(app_label)s_%(class)s_slot"
+            ),
         ]
 
     def __str__(self):
         return f"{self.transcript} to {self.user}"
+
+    def release_due(self, project, touched) -> "timezone.datetime | None":
+        """When this work goes back to the pool if left alone (None: never)."""
+        if not self.dynamic or project.release_after is None:
+            return None
+        return touched + project.release_after
+
+
+def release_stale(project: Project, now=None) -> int:
+    """Give untouched dynamic work back to the pool; annotations and progress stay."""
+    stale = Assignment.objects.stale(project, now=now).values_list("pk", flat=True)
+    released, _ = Assignment.objects.filter(pk__in=list(stale)).delete()
+    return released
+
+
+def get_work(project: Project, user, now=None) -> "Assignment | None":
+    """The annotator's transcript in progress, else the next one that needs an annotator.
+
+    “Needs”: fewer than N people have it assigned or have marked it done. Transcripts in id
+    order, so two annotators asking in turn get predictable answers. The project row is
+    locked (PostgreSQL) and each taker claims a numbered place (a unique constraint), so two
+    asking at once never give a transcript more than N.
+    """
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                Project.objects.select_for_update().filter(pk=project.pk).exists()
+                release_stale(project, now=now)
+                return _claim(project, user)
+        except IntegrityError:
+            continue  # someone took that place a moment ago: look again
+    return None
+
+
+def _claim(project: Project, user) -> "Assignment | None":
+    mine = Assignment.objects.filter(project=project, user=user).open()
+    current = mine.order_by("transcript_id").first()
+    if current is not None:
+        return current
+    assignments = Assignment.objects.filter(project=project)
+    done = Progress.objects.filter(project=project, done_at__isnull=False)
+    done_unassigned = done.exclude(
+        user_id__in=assignments.filter(transcript_id=OuterRef("transcript_id")).values("user_id")
+    )
+    candidate = (
+        project.transcripts.exclude(pk__in=done.filter(user=user).values("transcript_id"))
+        .exclude(pk__in=assignments.filter(user=user).values("transcript_id"))
+        .annotate(
+            taken=count_of(assignments, outer="transcript")
+            + count_of(done_unassigned, outer="transcript")
+        )
+        .filter(taken__lt=project.annotators_per_transcript)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if candidate is None:
+        return None
+    used = set(assignments.filter(transcript_id=candidate).values_list("slot", flat=True))
+    slot = next(n for n in range(1, len(used) + 2) if n not in used)
+    return Assignment.objects.create(
+        project=project, transcript_id=candidate, user=user, dynamic=True, slot=slot
+    )
 
 
 def distribute(project: Project, per_transcript: int) -> int:

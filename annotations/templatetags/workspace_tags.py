@@ -11,6 +11,14 @@ register = template.Library()
 SPEAKER_COLOURS = 8  # parley.css defines .speaker-0 … .speaker-7
 
 
+@register.filter
+def by_whom(annotation, names) -> str:
+    """Who made it: their username, or “Annotator n” when the project anonymises layers."""
+    if names is None:
+        return str(annotation.annotator)
+    return names.get(annotation.annotator_id, "a former member")
+
+
 @register.simple_tag
 def highlighted(passage) -> SafeString:
     """The passage text exactly (offsets index into it), its tagged stretches wrapped in <mark>.

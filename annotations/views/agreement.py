@@ -10,9 +10,13 @@ from ..agreement_data import project_agreement
 from ..models import Membership
 
 
-def pseudonyms(coders) -> dict:
-    """“Annotator 1, 2, …” in a fixed order, for curating without knowing who is who."""
-    return {coder: f"Annotator {n}" for n, coder in enumerate(sorted(coders, key=str), start=1)}
+def pseudonyms(project, coders) -> dict:
+    """“Annotator 1, 2, …” as in the workspace (the order people joined the project); a coder
+    who has left since is numbered after the members, in username order."""
+    names = project.pseudonyms(key="user__username")
+    for coder in sorted(set(coders) - set(names), key=str):
+        names[coder] = f"Annotator {len(names) + 1}"
+    return names
 
 
 @require_safe
@@ -23,14 +27,15 @@ def project_agreement_view(request: HttpRequest, slug: str) -> HttpResponse:
     everyone = request.GET.get("coders") == "all"
     report = project_agreement(project, all_annotators=everyone)
     coders = {c for figures in report.tags.values() for c in figures.coders}
-    names = pseudonyms(coders) if request.GET.get("anonymise") == "1" else {c: c for c in coders}
+    anonymised = request.GET.get("anonymise", "1" if project.anonymise else "0") == "1"
+    names = pseudonyms(project, coders) if anonymised else {c: c for c in coders}
     titles = dict(project.transcripts.values_list("pk", "title"))
     context = {
         "project": project,
         "report": report,
         "names": names,
         "everyone": everyone,
-        "anonymised": request.GET.get("anonymise") == "1",
+        "anonymised": anonymised,
         "transcripts": [
             (titles.get(pk, pk), figures) for pk, figures in report.transcripts.items()
         ],

@@ -10,7 +10,7 @@ from functools import cached_property, partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from transcripts.models import Passage, Transcript
 
+from .. import seen
 from ..access import membership_or_404, transcript_or_404
 from ..forms import whole_number
 from ..models import Annotation, Membership, Progress
@@ -164,12 +165,24 @@ def workspace_context(request: HttpRequest, membership: Membership, transcript, 
         "chunk": Chunk(membership, transcript, filters, whole_number(query.get("from")) or 0),
         "panel": panel,  # a page of the list, evaluated only if a template asks
         "progress": ProgressSummary(membership, transcript),
+        "names": annotator_names(membership),
         "workspace_url": reverse("annotations:workspace", args=[project.slug, transcript.pk]),
         "selected": None,
         # Called only if a template asks: the full page's undo form, not every fragment.
         "page_events": partial(latest_event_id, membership, transcript),
         **extra,
     }
+
+
+def annotator_names(membership: Membership) -> dict[int, str] | None:
+    """None (show usernames), or user id -> “Annotator n” when the project anonymises; the
+    viewer keeps their own name. One query, only when anonymising."""
+    project = membership.project
+    if not project.anonymise:
+        return None
+    names = project.pseudonyms()
+    names[membership.user_id] = str(membership.user)
+    return names
 
 
 @require_safe
@@ -193,14 +206,18 @@ def workspace(request: HttpRequest, slug: str, transcript_id: int) -> HttpRespon
 @require_POST
 @login_required
 def progress_update(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
-    """`seen=<n>` records how far the user has read; `done=1`/`done=0` marks or reopens."""
+    """`seen=3-10,12` records the passage positions shown on screen (progress.js sends them);
+    `done=1`/`done=0` marks the transcript done (submitting the drafts) or reopens it."""
     membership, transcript = load_workspace(request, slug, transcript_id)
     progress, _ = Progress.objects.get_or_create(
         project=membership.project, transcript=transcript, user=request.user
     )
-    seen = whole_number(request.POST.get("seen"))
-    if seen is not None and seen > progress.seen_passages:
-        progress.record_seen(seen, transcript.passages.count())
+    try:
+        shown = seen.parse_ranges(request.POST.get("seen", ""))
+    except seen.BadReport as refusal:
+        return HttpResponseBadRequest(f"Seen passages not recorded: {refusal}.")
+    if shown:
+        progress.record_seen(shown)
     if request.POST.get("done") == "1":
         count = progress.mark_done()
         messages.success(request, f"Done: {count} annotation{'s' * (count != 1)} submitted.")
@@ -215,7 +232,10 @@ def progress_update(request: HttpRequest, slug: str, transcript_id: int) -> Http
     if not request.htmx:
         return redirect("annotations:workspace", slug=slug, transcript_id=transcript.pk)
     context = workspace_context(request, membership, transcript)
-    return TemplateResponse(request, "annotations/workspace.html#progress-answer", context)
+    # A seen report answers with the figures alone: replacing the whole #progress would drop a
+    # "Mark as done" click queued behind it (htmx skips requests from detached elements).
+    partial = "progress-answer" if "done" in request.POST else "progress-figures"
+    return TemplateResponse(request, f"annotations/workspace.html#{partial}", context)
 
 
 @require_safe

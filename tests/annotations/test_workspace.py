@@ -257,11 +257,13 @@ def test_page_queries_do_not_grow_with_the_transcript(
 def test_progress_records_seen_and_done(client, project, transcript, annotator):
     url = reverse("annotations:progress_update", args=[project.slug, transcript.pk])
     client.force_login(annotator)
-    response = client.post(url, {"seen": "3"}, headers=HTMX)
+    speech = list(transcript.passages.speech().values_list("position", flat=True))
+    shown = ",".join(str(p) for p in speech[:3])  # progress.js reports positions on screen
+    response = client.post(url, {"seen": shown}, headers=HTMX)
     assert response.status_code == 200
-    assert response.text.lstrip().startswith('<div id="progress"')
-    assert "<strong>3</strong>/5 seen" in response.text
-    client.post(url, {"seen": "1"}, headers=HTMX)  # going back never lowers it
+    assert response.text.lstrip().startswith('<span id="progress-figures"')  # figures only
+    assert f"<strong>3</strong>/{len(speech)} seen" in response.text
+    client.post(url, {"seen": str(speech[0])}, headers=HTMX)  # seen again: counted once
     progress = Progress.objects.get(user=annotator, transcript=transcript)
     assert progress.seen_passages == 3
     response = client.post(url, {"done": "1"}, headers=HTMX)

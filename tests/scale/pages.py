@@ -66,6 +66,7 @@ def sweep(large, transcript=None) -> list[Page]:
         ),
         Page("details panel (htmx)", "annotator", detail, {**HTMX, "HX-Target": "details"}),
         Page("details page", "annotator", detail),
+        Page("members page", "owner", reverse("annotations:member_list", args=[slug])),
         Page("export page", "owner", reverse("annotations:project_export", args=[slug])),
         Page("import page", "owner", reverse("annotations:transcript_import", args=[slug])),
         Page("transcript page", "annotator", reverse("transcripts:detail", args=[pk])),

@@ -28,6 +28,7 @@ PAGE_NAMES = [
     "workspace side panel (htmx)",
     "details panel (htmx)",
     "details page",
+    "members page",
     "export page",
     "import page",
     "transcript page",

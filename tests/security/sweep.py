@@ -78,6 +78,12 @@ def build_world(project, owner, curator, annotator, outsider) -> World:
         users={
             "anonymous": None,
             "outsider": outsider,
+            # Staff status is for the admin only: outside it a staff non-member is an outsider.
+            "staff": UserFactory(username=f"staff-{project.slug}", is_staff=True),
+            # A superuser who is not a member acts as the owner of every project.
+            "superuser": UserFactory(
+                username=f"root-{project.slug}", is_staff=True, is_superuser=True
+            ),
             "annotator": annotator,
             "curator": curator,
             "owner": owner,

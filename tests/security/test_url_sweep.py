@@ -1,7 +1,8 @@
 """Every URL, every persona: who may see what (see sweep.py for how the URLs are found).
 
-When a view lands, the sweep expects: anonymous → login redirect; outsider → 404 on anything
-inside a project; annotator, curator, owner → 200 (405 for GET on POST-only views). A view whose
+When a view lands, the sweep expects: anonymous → login redirect; outsider and staff who are
+not members → 404 on anything inside a project; annotator, curator, owner and a superuser who
+is not a member (an owner everywhere) → 200 (405 for GET on POST-only views). A view whose
 roles differ goes in ROLE_RULES, a public one in PUBLIC, with the reason.
 """
 
@@ -27,7 +28,8 @@ from .sweep import (
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "outsider", "annotator", "curator", "owner"]
+PERSONAS = ["anonymous", "outsider", "staff", "annotator", "curator", "owner", "superuser"]
+NON_MEMBERS = {"outsider", "staff"}
 OWNER_ONLY = {"annotator": 403, "curator": 403}
 # Members whose role does not allow a view: route -> {persona: status}. Others get 200.
 ROLE_RULES = {
@@ -135,7 +137,7 @@ def test_get(route, persona, world):
         assert_login_redirect(response)
     elif post_only(response):
         pass  # a POST-only view refuses GET before looking anything up
-    elif persona == "outsider" and route.scoped:
+    elif persona in NON_MEMBERS and route.scoped:
         assert status == 404, f"{route.id}: a non-member must get 404, got {status}"
     else:
         expected = ROLE_RULES.get(route.name, {}).get(persona, REDIRECTS.get(route.name, 200))
@@ -156,7 +158,7 @@ def test_post_with_nothing(route, persona, world):
         assert_login_redirect(response)
     elif status == 405:
         assert "POST" not in response["Allow"]  # a read-only view
-    elif persona == "outsider" and route.scoped:
+    elif persona in NON_MEMBERS and route.scoped:
         refused = True
         assert status == 404, f"{route.id}: a non-member must get 404, got {status}"
     elif persona in ROLE_RULES.get(route.name, {}):
@@ -301,3 +303,45 @@ def test_staff_curators_see_only_their_projects_in_the_admin(world, client):
         if foreign is not None and not mine.filter(pk=foreign.pk).exists():
             other = client.get(f"/admin/{opts.app_label}/{opts.model_name}/{foreign.pk}/change/")
             assert other.status_code == 302 and other["Location"] == "/admin/", opts.label
+
+
+def test_staff_who_are_not_members_see_no_project_and_a_superuser_sees_all(world):
+    listing = "/"
+    staff = client_as(world, "staff").get(listing)
+    assert list(staff.context["projects"]) == []
+    assert "not a member of any project" in staff.text
+    root = client_as(world, "superuser").get(listing)
+    assert set(root.context["projects"]) == {world.project, world.other["project"]}
+    members = client_as(world, "superuser").get(f"/p/{world.project.slug}/members/")
+    assert "Add a member" in members.text  # owner rights, though not a member
+
+
+def test_every_role_on_the_new_team_actions(world):
+    """Assignment settings, Get work, anonymise: who may, who is refused, who never sees it."""
+    slug = world.project.slug
+    actions = {
+        f"/p/{slug}/assignments/": {
+            "action": "mode",
+            "mode": "dynamic",
+            "per_transcript": 2,
+            "release_after_hours": 1,
+        },
+        f"/p/{slug}/layers/": {"anonymise": "1"},
+        f"/p/{slug}/work/": {},
+    }
+    allowed = {
+        f"/p/{slug}/assignments/": {"owner", "superuser"},
+        f"/p/{slug}/layers/": {"curator", "owner", "superuser"},
+        f"/p/{slug}/work/": {"annotator", "curator", "owner", "superuser"},
+    }
+    for url, data in actions.items():
+        for persona in PERSONAS:
+            response = client_as(world, persona).post(url, data)
+            if persona == "anonymous":
+                assert_login_redirect(response)
+            elif persona in NON_MEMBERS:
+                assert response.status_code == 404, (url, persona)
+            elif persona in allowed[url]:
+                assert response.status_code == 302, (url, persona)
+            else:
+                assert response.status_code == 403, (url, persona)
