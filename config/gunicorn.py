@@ -1,7 +1,8 @@
 """gunicorn settings for `make serve` and production: `gunicorn -c config/gunicorn.py config.wsgi`.
 
-Everything comes from the environment, like config/settings.py. The app keeps no local state,
-so any number of these can run behind one proxy against one PostgreSQL.
+Everything comes from the environment, like config/settings.py. The app keeps no local state
+but an import preview's parse (IMPORT_STAGING_DIR, an hour at most), so any number of these can
+run behind one proxy against one PostgreSQL once that directory is on a volume they share.
 """
 
 import os

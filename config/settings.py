@@ -5,6 +5,7 @@ the production ones (secure cookies, HTTPS, no hosts allowed until ALLOWED_HOSTS
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -161,10 +162,18 @@ STORAGES = {
 }
 
 # Uploaded transcripts are read in memory and stored in the database, never on local disk: an
-# upload's name is data, not a path (no model has a FileField; tests/security checks that).
+# upload's name is data, not a path (no model has a FileField; tests/security checks that);
+# only the parse of a preview waits on disk, under a random name (IMPORT_STAGING_DIR).
 TRANSCRIPT_MAX_BYTES = env_int("TRANSCRIPT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = TRANSCRIPT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = TRANSCRIPT_MAX_BYTES + 1024 * 1024
+# What a preview parsed waits here (one file per preview, named by a random token, never by the
+# upload) until the confirm imports it, so the confirm does not parse it again. Several hosts
+# behind one proxy need this on a volume they share. Older than IMPORT_STAGING_SECONDS: expired.
+IMPORT_STAGING_DIR = Path(
+    os.environ.get("IMPORT_STAGING_DIR") or Path(tempfile.gettempdir()) / "parley-staged-imports"
+)
+IMPORT_STAGING_SECONDS = env_int("IMPORT_STAGING_SECONDS", 3600)
 
 # Production defaults unless DEBUG: the safe value is the one you get by saying nothing.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -53,6 +53,8 @@ class TranscriptImportForm(forms.Form):
     title = forms.CharField(required=False, max_length=300)
     date = forms.DateField(required=False, help_text="YYYY-MM-DD")
     content_hash = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The preview's parse, kept on the server: the confirm names it instead of sending the file.
+    staged = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_format(self):
         return self.cleaned_data["format"] or "auto"
@@ -60,6 +62,8 @@ class TranscriptImportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         uploads, text = cleaned.get("file") or [], cleaned.get("text") or ""
+        if cleaned.get("staged") and self.data.get("action") == "confirm":
+            return cleaned  # what the preview parsed is imported; a file sent again is ignored
         if uploads and text.strip():
             raise forms.ValidationError("Choose a file or paste text, not both.")
         if len(uploads) > MAX_FILES:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 
+from .bulk import insert_rows
 from .models import Passage, Speaker, Transcript, Turn
 from .parsing import ParsedTranscript, parse_transcript
 
@@ -125,21 +126,10 @@ def import_transcript(
             )
             for position, label in enumerate(parsed.speaker_labels)
         )
-        by_label = {speaker.label: speaker for speaker in speakers}
-        turns = Turn.objects.bulk_create(  # sets pks on PostgreSQL and SQLite >= 3.35
-            Turn(
-                transcript=transcript,
-                position=position,
-                speaker=by_label[turn.speaker_label],
-                interpreted=turn.interpreted,
-                text=turn.text,
-                source_line=turn.line,
-                start_time=turn.start_time,
-                end_time=turn.end_time,
-            )
-            for position, turn in enumerate(parsed.turns)
-        )
-        Passage.objects.bulk_create(_passages(transcript, turns, parsed), batch_size=2000)
+        speaker_ids = {speaker.label: speaker.pk for speaker in speakers}
+        insert_rows(Turn, TURN_FIELDS, list(_turn_rows(transcript.pk, parsed, speaker_ids)))
+        turn_ids = dict(transcript.turns.values_list("position", "pk"))
+        insert_rows(Passage, PASSAGE_FIELDS, list(_passage_rows(transcript.pk, parsed, turn_ids)))
         if link is not None:
             link(transcript)
     result = ImportResult(transcript=transcript, parsed=parsed, created=True)
@@ -147,22 +137,31 @@ def import_transcript(
     return result
 
 
-def _passages(transcript: Transcript, turns: list[Turn], parsed: ParsedTranscript):
+TURN_FIELDS = (
+    "transcript", "position", "speaker", "interpreted", "text", "source_line", "start_time",
+    "end_time",
+)  # fmt: skip
+PASSAGE_FIELDS = (
+    "transcript", "turn", "position", "kind", "text", "paragraph", "start", "end",
+    "source_start", "source_end", "start_time", "end_time",
+)  # fmt: skip
+
+
+def _turn_rows(transcript_id: int, parsed: ParsedTranscript, speaker_ids: dict[str, int]):
+    for position, turn in enumerate(parsed.turns):
+        yield (
+            transcript_id, position, speaker_ids[turn.speaker_label], turn.interpreted,
+            turn.text, turn.line, turn.start_time, turn.end_time,
+        )  # fmt: skip
+
+
+def _passage_rows(transcript_id: int, parsed: ParsedTranscript, turn_ids: dict[int, int]):
     position = 0
-    for turn, parsed_turn in zip(turns, parsed.turns, strict=True):
-        for passage in parsed_turn.passages:
-            yield Passage(
-                transcript=transcript,
-                turn=turn,
-                position=position,
-                kind=passage.kind,
-                text=passage.text,
-                paragraph=passage.paragraph,
-                start=passage.start,
-                end=passage.end,
-                source_start=passage.source_start,
-                source_end=passage.source_end,
-                start_time=passage.start_time,
-                end_time=passage.end_time,
-            )
+    for turn_position, turn in enumerate(parsed.turns):
+        turn_id = turn_ids[turn_position]
+        for p in turn.passages:
+            yield (
+                transcript_id, turn_id, position, p.kind, p.text, p.paragraph, p.start, p.end,
+                p.source_start, p.source_end, p.start_time, p.end_time,
+            )  # fmt: skip
             position += 1

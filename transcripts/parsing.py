@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import gc
 import json
 from bisect import bisect_right
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .decoding import check_text, decode, human_size
@@ -78,6 +80,25 @@ class ParsedTranscript:
         return list(dict.fromkeys(turn.speaker_label for turn in self.turns))
 
 
+@contextmanager
+def collector_paused():
+    """Hold off Python's cyclic garbage collector while the parse builds its objects.
+
+    A 19 MB file makes millions of small objects that all stay alive; each full collection walks
+    every one of them, and collections come more often as they pile up, so the collector alone
+    made parsing grow faster than the file (0.6 s a MB at 1 MB, 0.85 s at 19 MB). The parser makes
+    no reference cycles, so nothing is left for the collector to find afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@collector_paused()
 def parse_transcript(
     data: bytes | str,
     *,

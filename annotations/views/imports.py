@@ -1,11 +1,12 @@
 """Import a transcript into a project: upload or paste → preview → confirm, on one URL."""
 
+import logging
 from collections import Counter
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,11 +18,22 @@ from transcripts.forms import TranscriptImportForm
 from transcripts.importers import content_hash, parse, summary
 from transcripts.parsing import ParseError
 
+from .. import staging
 from ..access import membership_or_404
 from ..models import Membership, Project
+from ..staging import StagedFile
 
+logger = logging.getLogger(__name__)
 TEMPLATE = "annotations/transcript_import.html"
 PREVIEW_TURNS = 6
+EXPIRED = (
+    "this preview has expired or is not yours to import (a preview is kept for an hour). "
+    "Choose the file again and preview it."
+)
+FAILED = (
+    "the database refused the import, so nothing was saved. "
+    "Try again; if it fails again, tell an administrator."
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,7 +48,9 @@ def transcript_import(request: HttpRequest, slug: str) -> HttpResponse:
         "max_megabytes": settings.TRANSCRIPT_MAX_BYTES // 2**20,
     }
     if request.method == "POST" and form.is_valid():
-        if "uploads" in form.cleaned_data:
+        if request.POST.get("action") == "confirm" and form.cleaned_data["staged"]:
+            context |= _import_staged(request, project, form)
+        elif "uploads" in form.cleaned_data:
             context |= _preview_or_import_many(request, project, form)
         else:
             context |= _preview_or_import(request, project, form)
@@ -51,6 +65,8 @@ def transcript_import(request: HttpRequest, slug: str) -> HttpResponse:
     # A file we cannot read is refused (422, the reason in the step); base.html swaps 4xx bodies.
     refused = form.errors or "error" in context or context.get("batch_failed")
     status = 422 if request.method == "POST" and refused else 200
+    if context.get("failed"):
+        status = 500  # our fault, not the file's; static/import.js still shows the message
     if request.method == "GET" or not request.htmx:
         if "parsed" in context:  # no JS: the chosen file is gone after this page, keep its text
             carried = {"text": context["parsed"].text, "filename": form.cleaned_data["filename"]}
@@ -63,6 +79,7 @@ def transcript_import(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptImportForm) -> dict:
+    confirmed = request.POST.get("action") == "confirm"
     fields = ("filename", "format", "monologue_speaker", "speaker_pattern")
     options = {key: form.cleaned_data[key] for key in fields}
     fixes = form.line_fixes()
@@ -72,28 +89,63 @@ def _preview_or_import(request: HttpRequest, project: Project, form: TranscriptI
         return {"error": error, "offer_monologue": error.code == ParseError.NO_SPEAKERS}
     digest = content_hash(parsed.text)
     duplicate = project.transcripts.filter(content_hash=digest).first()
-    confirmed = request.POST.get("action") == "confirm"
     if not confirmed or duplicate or form.cleaned_data["content_hash"] != digest:
-        return {
-            "parsed": parsed,
-            "digest": digest,
-            "duplicate": duplicate,
-            "changed": confirmed and not duplicate,
-            "speakers": _speaker_rows(parsed, form),
-            "title": form.cleaned_data["title"] or parsed.title,
-            "date": form.cleaned_data["date"] or parsed.date,
-            "first_turns": parsed.turns[:PREVIEW_TURNS],
-            "unlabelled": _unlabelled_rows(parsed, fixes),
-        }
-    result = project.import_transcript(
-        form.cleaned_data["data"],
-        filename=form.cleaned_data["filename"],
-        parsed=parsed,
-        title=form.cleaned_data["title"],
-        date=form.cleaned_data["date"],
-        speaker_names=form.speaker_names(parsed.speaker_labels),
-        imported_by=request.user,
-    )
+        return _preview(request, project, form, StagedFile(options["filename"], parsed, digest))
+    # A confirm without a preview (a script posting the file once): parsed here, imported now.
+    return _import(request, project, form, StagedFile(options["filename"], parsed, digest))
+
+
+def _preview(request, project, form, staged: StagedFile, changed: bool = False) -> dict:
+    parsed = staged.parsed
+    duplicate = project.transcripts.filter(content_hash=staged.digest).first()
+    confirmed = request.POST.get("action") == "confirm"
+    return {
+        "parsed": parsed,
+        "digest": staged.digest,
+        "staged": None if duplicate else staging.stash(request.user, project, [staged]),
+        "duplicate": duplicate,
+        "changed": changed or (confirmed and not duplicate),
+        "speakers": _speaker_rows(parsed, form),
+        "title": form.cleaned_data["title"] or parsed.title,
+        "date": form.cleaned_data["date"] or parsed.date,
+        "first_turns": parsed.turns[:PREVIEW_TURNS],
+        "passage_count": sum(len(turn.passages) for turn in parsed.turns),
+        "unlabelled": _unlabelled_rows(parsed, form.line_fixes()),
+    }
+
+
+def _import_staged(request, project, form) -> dict:
+    """The confirm of a preview: import what the preview parsed, never parse it again."""
+    token = form.cleaned_data["staged"]
+    try:
+        files = staging.unstash(token, request.user, project)
+    except staging.StagedImportGone:
+        return {"error": EXPIRED}
+    if len(files) == 1:
+        context = _import(request, project, form, files[0])
+    else:
+        context = _import_many(request, project, files)
+    if "result" in context or "batch_results" in context:
+        staging.discard(token)
+    return context
+
+
+def _import(request, project, form, staged: StagedFile) -> dict:
+    if project.transcripts.filter(content_hash=staged.digest).exists():
+        return _preview(request, project, form, staged)  # someone imported it meanwhile
+    try:
+        result = project.import_transcript(
+            b"",
+            filename=staged.name,
+            parsed=staged.parsed,
+            title=form.cleaned_data["title"],
+            date=form.cleaned_data["date"],
+            speaker_names=form.speaker_names(staged.parsed.speaker_labels),
+            imported_by=request.user,
+        )
+    except DatabaseError:
+        logger.exception("import of %r failed; nothing was written", staged.name)
+        return {"error": FAILED, "failed": True}
     return {"result": result}
 
 
@@ -111,7 +163,6 @@ def _preview_or_import_many(request: HttpRequest, project: Project, form) -> dic
         batch.append(
             {
                 "name": name,
-                "data": data,
                 "parsed": parsed,
                 "digest": digest,
                 "duplicate": duplicate,
@@ -122,15 +173,38 @@ def _preview_or_import_many(request: HttpRequest, project: Project, form) -> dic
     confirmed = request.POST.get("action") == "confirm"
     digests = [item.get("digest") for item in batch]
     if failed or not confirmed or request.POST.getlist("content_hash") != digests:
-        return {"batch": batch, "batch_failed": failed, "changed": confirmed and not failed}
-    with transaction.atomic():  # confirmed together: a failure leaves none of them
-        results = [
-            project.import_transcript(
-                item["data"], filename=item["name"], parsed=item["parsed"], imported_by=request.user
-            )
-            for item in batch
-            if item["duplicate"] is None
-        ]
+        token = None
+        if not failed:
+            staged = [StagedFile(item["name"], item["parsed"], item["digest"]) for item in batch]
+            token = staging.stash(request.user, project, staged)
+        return {
+            "batch": batch,
+            "batch_failed": failed,
+            "changed": confirmed and not failed,
+            "staged": token,
+        }
+    files = [StagedFile(item["name"], item["parsed"], item["digest"]) for item in batch]
+    return _import_many(request, project, files)
+
+
+def _import_many(request, project, files: list[StagedFile]) -> dict:
+    existing = set(
+        project.transcripts.filter(content_hash__in=[f.digest for f in files]).values_list(
+            "content_hash", flat=True
+        )
+    )
+    try:
+        with transaction.atomic():  # confirmed together: a failure leaves none of them
+            results = [
+                project.import_transcript(
+                    b"", filename=staged.name, parsed=staged.parsed, imported_by=request.user
+                )
+                for staged in files
+                if staged.digest not in existing
+            ]
+    except DatabaseError:
+        logger.exception("import of %d files failed; nothing was written", len(files))
+        return {"error": FAILED, "failed": True}
     return {"batch_results": results}
 
 

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,45 @@ def test_pasted_text_without_labels_becomes_a_monologue(page, log_in, owner, pro
     page.get_by_role("button", name="Import 1 turn").click()
     page.get_by_role("heading", name="Imported").wait_for()
     assert list(project.transcripts.values_list("title", flat=True)) == ["Gettysburg"]
+
+
+def large_seed_file(path: Path, megabytes: float) -> Path:
+    """The seed's turns repeated until the file is `megabytes` long (made at test time)."""
+    lines = SEED.read_text().splitlines()
+    header, body = "\n".join(lines[:17]) + "\n", "\n".join(lines[17:353]) + "\n"
+    copies = int(megabytes * 2**20 / len(body.encode())) + 1
+    path.write_text(header + body * copies)
+    return path
+
+
+def test_a_large_file_shows_its_progress_then_imports_without_sending_it_twice(
+    page, log_in, owner, project, tmp_path, settings
+):
+    settings.IMPORT_STAGING_DIR = tmp_path / "staged"
+    big = large_seed_file(tmp_path / "long-press-conference.txt", 3)
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request))
+    log_in(owner)
+    page.goto(f"/p/{project.slug}/import/")
+    page.get_by_label("Transcript file").set_input_files(str(big))
+    page.get_by_role("button", name="Preview", exact=True).click()
+    progress = page.locator("#import-busy")
+    progress.get_by_text("Reading the speakers, turns and sentences").wait_for()
+    assert page.locator("progress#import-progress").is_visible()
+    screenshot(page, "import-large-reading")
+    page.get_by_role("heading", name="Preview").wait_for(timeout=90_000)
+    assert not progress.is_visible()
+    confirm = page.get_by_role("button", name=re.compile(r"^Import [\d,]+ turns$"))
+    turns = int(re.sub(r"\D", "", confirm.inner_text()))
+    assert turns > 2000
+    confirm.click()
+    progress.get_by_text(re.compile(r"Saving [\d,]+ turns and [\d,]+ sentences")).wait_for()
+    screenshot(page, "import-large-saving")
+    page.get_by_role("heading", name="Imported").wait_for(timeout=90_000)
+    screenshot(page, "import-large-done")
+
+    transcript = project.transcripts.get()
+    assert transcript.turns.count() == turns
+    preview_post, confirm_post = posts[-2:]
+    assert int(preview_post.all_headers()["content-length"]) > 3 * 2**20  # the file, once
+    assert int(confirm_post.all_headers()["content-length"]) < 20_000  # the token, the edits

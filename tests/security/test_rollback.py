@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from annotations.models import Annotation, Tag
+from transcripts import importers
 from transcripts.models import Passage, Speaker, Transcript, Turn
 
 from ..factories import AnnotationFactory, ProjectFactory, TranscriptWithTurnsFactory
@@ -37,6 +38,19 @@ def fail_half_way(monkeypatch, model, method="bulk_create"):
     monkeypatch.setattr(QuerySet, method, half)
 
 
+def insert_half_way(monkeypatch, model):
+    """Turns and passages go in as plain rows (transcripts.bulk): fail there, half written."""
+    real = importers.insert_rows
+
+    def half(into, fields, rows):
+        if into is not model:
+            return real(into, fields, rows)
+        real(into, fields, rows[: len(rows) // 2])
+        raise DatabaseError(f"injected: {model.__name__} rows failed half-way")
+
+    monkeypatch.setattr(importers, "insert_rows", half)
+
+
 def source_rows():
     return [m.objects.count() for m in (Transcript, Speaker, Turn, Passage)]
 
@@ -51,10 +65,14 @@ def test_upload_failing_half_way_leaves_nothing(owner, project, monkeypatch, mod
     assert preview.status_code == 200
     before = source_rows()
 
-    fail_half_way(monkeypatch, model)
-    confirm = {"text": text, "content_hash": preview.context["digest"], "action": "confirm"}
+    if model in (Passage, Turn):
+        insert_half_way(monkeypatch, model)
+    else:
+        fail_half_way(monkeypatch, model)
+    confirm = {"staged": preview.context["staged"], "action": "confirm"}
     response = client.post(url, confirm)
     assert response.status_code == 500  # a fault of ours, logged; not the user's input
+    assert "nothing was saved" in response.text
     monkeypatch.undo()
     assert source_rows() == before
     assert not project.transcripts.exists()

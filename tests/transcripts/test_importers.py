@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from transcripts import importers
+from transcripts.bulk import insert_rows
 from transcripts.importers import content_hash, import_transcript
 from transcripts.models import Passage, Speaker, Transcript, Turn
 from transcripts.parsing import ParseError
@@ -143,11 +145,13 @@ def test_monologue_and_timed_formats_keep_their_extras():
 
 
 def test_a_failure_half_way_through_the_writes_leaves_nothing(seed_bytes, monkeypatch):
-    def fail(*args, **kwargs):
-        raise RuntimeError("disk full")
+    def fail_on_passages(model, fields, rows):
+        if model is Passage:
+            raise RuntimeError("disk full")
+        insert_rows(model, fields, rows)
 
     # Transcript, speakers and turns are written by then; the passages fail.
-    monkeypatch.setattr(Passage.objects, "bulk_create", fail)
+    monkeypatch.setattr(importers, "insert_rows", fail_on_passages)
     with pytest.raises(RuntimeError, match="disk full"):
         import_transcript(seed_bytes)
     monkeypatch.undo()

@@ -240,6 +240,8 @@ def midline_pattern(known: set[str]) -> re.Pattern | None:
 
 def split_midline(text: str, start: int, end: int, pattern: re.Pattern | None):
     """Split "… our country. COOPER: Secretary Clinton …" at labels the document uses elsewhere."""
+    if pattern is None or text.find(":", start, end) == -1:
+        return [(None, start, end)]  # most lines: no colon, no label inside (and no slicing)
     pieces: list[tuple[str | None, int, int]] = []
     label, cursor = None, start
     if pattern is not None:
