@@ -21,6 +21,7 @@ from .projects import (
     Tag,
     distribute,
 )
+from .quotes import SpanOutsidePassage, quote_of, span_problem
 
 __all__ = [
     "DEFAULT_TAGS",
@@ -33,11 +34,14 @@ __all__ = [
     "Progress",
     "Project",
     "ProjectQuerySet",
+    "SpanOutsidePassage",
     "StaleAnnotation",
     "Tag",
     "WrongProject",
     "check_one_project",
     "distribute",
     "new_request_id",
+    "quote_of",
     "snapshot",
+    "span_problem",
 ]
