@@ -75,8 +75,8 @@ class AnnotationAdmin(SearchesWithinTranscript, admin.ModelAdmin):
     @admin.display(description="quote")
     def quote_from_offsets(self, annotation):
         return format_html(
-            "{}<div class='help'>The passage's text at start–end (the whole passage when "
-            "both are blank): change the offsets to change it.</div>",
+            "“{}” <span class='quiet'>(the passage's text at start–end: change the offsets "
+            "to change it)</span>",
             annotation.quote,
         )
 
@@ -117,6 +117,9 @@ class AnnotationAdmin(SearchesWithinTranscript, admin.ModelAdmin):
             "AnnotationAdminForm", (self.form,), {**declared, "user": request.user}
         )
         form = super().get_form(request, obj, change=change, **kwargs)
+        tag_widget = form.base_fields["tag"].widget  # tags are edited on the project's page
+        tag_widget.can_add_related = tag_widget.can_change_related = False
+        tag_widget.can_delete_related = False
         if obj is not None:  # search the annotation's transcript, not the whole table
             transcript = obj.passage.transcript_id
             for name, exclude in (("target", obj.pk), ("target_passage", obj.passage_id)):
