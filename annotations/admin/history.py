@@ -37,12 +37,16 @@ def _short(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _tag(tags: dict[int, Tag], pk) -> str:
+    return tags[pk].name if pk in tags else f"#{pk}"  # a tag deleted since
+
+
 def describe(event, tags: dict[int, Tag]) -> tuple[str, list[str]]:
     """(verb, what changed) for one event; `tags` by id, for names and attribute labels."""
     before, after = event.before or {}, event.after or {}
     if event.action == Action.CREATE:
-        tag = tags.get(after.get("tag_id"))
-        return "created", [f"{tag or 'tag'} on {_span(after)}", f"status {after.get('status')}"]
+        tag = _tag(tags, after.get("tag_id"))
+        return "created", [f"{tag} on {_span(after)}", f"status {after.get('status')}"]
     if event.action == Action.DELETE:
         return "deleted", [f"was {before.get('status')}, version {before.get('version')}"]
     status = after.get("status")
@@ -55,7 +59,7 @@ def describe(event, tags: dict[int, Tag]) -> tuple[str, list[str]]:
         verb = "changed" if event.action == Action.UPDATE else event.get_action_display().lower()
     details = []
     if before.get("tag_id") != after.get("tag_id"):
-        old, new = tags.get(before.get("tag_id")), tags.get(after.get("tag_id"))
+        old, new = _tag(tags, before.get("tag_id")), _tag(tags, after.get("tag_id"))
         details.append(f"tag {old} → {new}")
     if _span(before) != _span(after):
         details.append(f"span {_span(before)} → {_span(after)}")

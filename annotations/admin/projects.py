@@ -1,5 +1,7 @@
 """Projects, their members and tags, and progress."""
 
+import copy
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
@@ -112,8 +114,11 @@ class ProjectAdmin(DeletesAnnotationsDeliberately, admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         if not request.user.is_superuser:  # the access rule, as for the model's own fields
             mine = Transcript.objects.filter(projects__in=Project.objects.owned_by(request.user))
-            choices = form.base_fields["transcript_choices"]
+            # A copy: the declared field is shared by every form class the admin makes, so
+            # narrowing it in place narrowed the next user's choices too (a superuser's as well).
+            choices = copy.deepcopy(form.base_fields["transcript_choices"])
             choices.queryset = choices.queryset.filter(pk__in=mine.values("pk"))
+            form.base_fields["transcript_choices"] = choices
         return form
 
 
