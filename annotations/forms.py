@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from transcripts.models import Passage
 
 from .export import FORMATS, Selection
-from .models import Annotation, Membership, Tag
+from .models import Annotation, Membership, Tag, quote_of, span_problem
 
 BIGINT_MAX = 2**63 - 1
 
@@ -102,20 +102,13 @@ class AnnotationCreateForm(TargetMixin, forms.Form):
     def clean_offsets(self, passage: Passage):
         data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
-        if start is None and end is None:
-            data["quote"] = passage.text
-            return
-        length = len(passage.text)
-        if start is None or end is None:
-            self.add_error(None, "A span needs both a start and an end.")
-        elif not 0 <= start < end <= length:
-            self.add_error(
-                None, f"The span {start}–{end} is outside the passage (0–{length} characters)."
-            )
-        elif not passage.text[start:end].strip():
+        problem = span_problem(passage.text, start, end)
+        if problem:
+            self.add_error(None, problem)
+        elif not quote_of(passage.text, start, end).strip():
             self.add_error(None, "The selection is only white space.")
         else:
-            data["quote"] = passage.text[start:end]
+            data["quote"] = quote_of(passage.text, start, end)
 
     def annotation_fields(self) -> dict:
         data = self.cleaned_data

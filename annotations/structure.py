@@ -56,7 +56,8 @@ class Edit:
     def step(self, op: str, **data) -> None:
         self.steps.append({"op": op, **data})
 
-    def move(self, rows: list[Annotation], changes: dict[int, dict]) -> None:
+    def move(self, rows: list[Annotation], changes: dict[int, dict], texts=None) -> None:
+        """`texts`: passage id -> its text after this edit, where not saved yet."""
         changes = {pk: fields for pk, fields in changes.items() if fields}
         for row in rows:
             if row.pk in changes and row.pk not in self.moved:
@@ -65,7 +66,7 @@ class Edit:
         try:
             with transaction.atomic():
                 moved = Annotation.objects.relocate(
-                    changes, by=self.membership.user, transcript_id=self.transcript.pk
+                    changes, by=self.membership.user, transcript_id=self.transcript.pk, texts=texts
                 )
         except IntegrityError:
             raise StructureError(
@@ -142,7 +143,7 @@ def _merge_passages(edit: Edit, passage: Passage, following: Passage) -> dict:
     answering = _answering(following)
     for a in answering:
         changes.setdefault(a.pk, {})["target_passage_id"] = passage.pk
-    edit.move(left + right + answering, changes)
+    edit.move(left + right + answering, changes, texts={passage.pk: text})
     return edits.merge_passages(passage, following)
 
 

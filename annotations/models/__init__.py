@@ -23,6 +23,7 @@ from .projects import (
     get_work,
     release_stale,
 )
+from .quotes import SpanOutsidePassage, quote_of, span_problem
 from .structure import StructureChange
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Progress",
     "Project",
     "ProjectQuerySet",
+    "SpanOutsidePassage",
     "StaleAnnotation",
     "StructureChange",
     "Tag",
@@ -45,5 +47,7 @@ __all__ = [
     "get_work",
     "release_stale",
     "new_request_id",
+    "quote_of",
     "snapshot",
+    "span_problem",
 ]

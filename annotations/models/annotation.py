@@ -6,7 +6,8 @@ Every change goes through a verb here: `Annotation.objects.create_by()`, `apply_
 the importers cannot disagree on what a stale write or a review status means. `save()` and the
 bulk writes check that an annotation's tag, passage and targets all belong to one project: a
 rule across tables that no CHECK constraint can state, kept here because every path to the
-table — admin, workspace, importers, the shell — ends in one of these methods.
+table — admin, workspace, importers, the shell — ends in one of these methods. For the same
+reason they set the quote from the passage and the offsets (quotes.py): it is never typed.
 """
 
 import uuid
@@ -15,14 +16,15 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, Q, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from transcripts.models import Passage
 
 from .events import AnnotationEvent, snapshot
 from .projects import Membership, Tag
+from .quotes import QUOTE_INPUTS, SpanOutsidePassage, set_quotes, span_problem
 
 LINKS = {"passage", "tag", "target", "target_passage"}
 CHUNK = 5000  # ids per IN (...) list: well inside SQLite's limit on query parameters
@@ -46,9 +48,10 @@ def _fk(annotation, name: str):
     return value
 
 
-def check_one_project(annotations: Iterable["Annotation"]) -> None:
+def check_one_project(annotations: Iterable["Annotation"], texts: dict | None = None) -> None:
     """Raise WrongProject unless each annotation's passage, target passage and target are
-    in its tag's project. A few queries for any number of annotations."""
+    in its tag's project. A few queries for any number of annotations. The passages' texts,
+    read on the way, go into `texts` if given (set_quotes() needs them next)."""
     given = list(annotations)
     tag_project = {}
     for a in given:  # a tag already loaded with the annotation needs no query
@@ -62,7 +65,10 @@ def check_one_project(annotations: Iterable["Annotation"]) -> None:
     placed = set()  # (passage, project) pairs: a transcript may be in several projects
     for ids in _chunks(passages - {None}):
         rows = Passage.objects.filter(pk__in=ids, transcript__projects__isnull=False)
-        placed |= set(rows.values_list("pk", "transcript__projects"))
+        for pk, project, text in rows.values_list("pk", "transcript__projects", "text"):
+            placed.add((pk, project))
+            if texts is not None:
+                texts.setdefault(pk, text)  # a text given (not saved yet) wins
     target_project = {}
     for ids in _chunks({a.target_id for a in annotations} - {None}):
         rows = Annotation.objects.filter(pk__in=ids).values_list("pk", "tag__project_id")
@@ -149,17 +155,32 @@ class AnnotationQuerySet(models.QuerySet):
     # --- Writes ---------------------------------------------------------------------------
 
     def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        check_one_project(objs)
+        objs, texts = list(objs), {}
+        check_one_project(objs, texts)
+        set_quotes(objs, texts)
         return super().bulk_create(objs, *args, **kwargs)
 
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        if LINKS & {f.removesuffix("_id") for f in fields}:
-            check_one_project(objs)
+    def bulk_update(self, objs, fields, *args, passage_texts=None, **kwargs):
+        """`passage_texts` (id -> text): passages whose new text is not saved yet, e.g. a
+        merge moves annotations onto a passage before the passage itself is rewritten."""
+        objs, names = list(objs), {f.removesuffix("_id") for f in fields}
+        texts = dict(passage_texts or {})
+        if LINKS & names:
+            check_one_project(objs, texts)
+        if QUOTE_INPUTS & names:
+            set_quotes(objs, texts)
+            fields = [*fields, "quote"] if "quote" not in names else fields
         return super().bulk_update(objs, fields, *args, **kwargs)
 
     def update(self, **kwargs):
+        quoted = sorted(k for k in kwargs if k.removesuffix("_id") in QUOTE_INPUTS)
+        # bulk_update() sends its per-row CASE here after setting each quote itself; any other
+        # value is one value for many rows, which cannot be each row's text at its offsets.
+        if any(not isinstance(kwargs[k], Case | Cast) for k in quoted):
+            raise SpanOutsidePassage(
+                f"update() cannot set {', '.join(quoted)}: the quote follows from each "
+                "annotation's passage and offsets; use apply_change() or bulk_update()."
+            )
         moved = {
             k: v
             for k, v in kwargs.items()
@@ -250,7 +271,7 @@ class AnnotationQuerySet(models.QuerySet):
         return len(rows)
 
     @transaction.atomic
-    def relocate(self, changes: dict[int, dict], *, by, transcript_id: int) -> list:
+    def relocate(self, changes: dict[int, dict], *, by, transcript_id: int, texts=None) -> list:
         """Move annotations with the text they tag, as `by` (a user): the structure editor
         split or merged their passage. `changes` maps an id to its new passage, span, quote
         or target passage. Versions are bumped (an editor holding the old offsets gets a 409)
@@ -281,7 +302,7 @@ class AnnotationQuerySet(models.QuerySet):
                 )
             )
         fields = ["passage", "start", "end", "quote", "target_passage", "version", "updated_at"]
-        Annotation.objects.bulk_update(rows, fields, batch_size=1000)
+        Annotation.objects.bulk_update(rows, fields, batch_size=1000, passage_texts=texts)
         AnnotationEvent.objects.bulk_create(events, batch_size=1000)
         return rows
 
@@ -392,13 +413,22 @@ class Annotation(models.Model):
 
     def save(self, *args, **kwargs):
         fields = kwargs.get("update_fields")
-        if fields is None or LINKS & {f.removesuffix("_id") for f in fields}:
-            check_one_project([self])
+        names = None if fields is None else {f.removesuffix("_id") for f in fields}
+        texts = {}
+        if names is None or LINKS & names:
+            check_one_project([self], texts)
+        if names is None or QUOTE_INPUTS & names:
+            set_quotes([self], texts)  # whatever quote the caller set, the stored one is the text's
+            if names is not None and "quote" not in names:
+                kwargs["update_fields"] = [*fields, "quote"]
         super().save(*args, **kwargs)
 
     def clean(self):
         if self.tag_id and self.passage_id:
             check_one_project([self])
+            problem = span_problem(self.passage.text, self.start, self.end)
+            if problem:
+                raise SpanOutsidePassage({"start": problem})
 
     @property
     def is_span(self) -> bool:
@@ -455,7 +485,8 @@ class Annotation(models.Model):
         """
         by = self.member(by)
         with transaction.atomic():
-            current = Annotation.objects.select_for_update().filter(pk=self.pk).first()
+            locked = Annotation.objects.select_for_update(of=("self",)).select_related("passage")
+            current = locked.filter(pk=self.pk).first()  # the passage text sets the quote
             if current is None or current.version != expected_version:
                 raise StaleAnnotation.about(self.pk, current)
             before = snapshot(current)
