@@ -11,6 +11,7 @@ from transcripts.admin import TranscriptAdmin as BaseTranscriptAdmin
 from transcripts.admin import WithoutSourceText
 from transcripts.models import Transcript
 
+from . import admin_gold  # noqa: F401  (the gold layer and the adjudication view's URLs)
 from .admin_scope import PROJECT_PATHS, ProjectScopedAdmin
 from .deletion import annotations_held_by, delete_with_annotations
 from .export import FORMATS, Dataset

@@ -1,5 +1,5 @@
 """Projects, members and tags (projects.py); annotations and their one write path
-(annotation.py); the history that undo and redo read (events.py)."""
+(annotation.py); the history that undo and redo read (events.py); the gold layer (gold.py)."""
 
 from .annotation import (
     Annotation,
@@ -11,6 +11,7 @@ from .annotation import (
     new_request_id,
 )
 from .events import AnnotationEvent, snapshot
+from .gold import Adjudication, GoldAnnotation, GoldConflict, GoldEvent, GoldSource, StaleGold
 from .projects import (
     DEFAULT_TAGS,
     Assignment,
@@ -23,6 +24,12 @@ from .projects import (
 )
 
 __all__ = [
+    "Adjudication",
+    "GoldAnnotation",
+    "GoldConflict",
+    "GoldEvent",
+    "GoldSource",
+    "StaleGold",
     "DEFAULT_TAGS",
     "Annotation",
     "Assignment",
