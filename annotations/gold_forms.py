@@ -75,10 +75,10 @@ class GoldForm(forms.Form):
             data["attributes"], errors = tag.clean_attributes(raw)
             for name, error in errors.items():
                 self.add_error(f"attr_{name}", error)
-        data["target_gold"], data["target_passage_obj"] = self.clean_target(data)
+        data["target_gold"], data["target_passage_obj"] = self.resolve_target(data)
         return data
 
-    def clean_target(self, data):
+    def resolve_target(self, data):
         if data.get("target"):
             target = GoldAnnotation.objects.filter(
                 project=self.project,

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from annotations.models import Annotation, Membership
-from tests.conftest import member
-from tests.factories import AnnotationFactory
+from tests.factories import AnnotationFactory, UserFactory
 
 
 @pytest.fixture
@@ -17,15 +16,11 @@ def staff_curator(curator):
 
 @pytest.fixture
 def coders(project):
-    return [member(project, Membership.Role.ANNOTATOR) for _ in range(1)] + [_second(project)]
-
-
-def _second(project):
-    from tests.factories import UserFactory
-
-    user = UserFactory(username=f"second-{project.slug}")
-    Membership.objects.create(project=project, user=user, role=Membership.Role.ANNOTATOR)
-    return user
+    """Two annotators (not the `annotator` persona, who stays free for access tests)."""
+    users = [UserFactory(username=f"{name}-{project.slug}") for name in ("ada", "ben")]
+    for user in users:
+        Membership.objects.create(project=project, user=user, role=Membership.Role.ANNOTATOR)
+    return users
 
 
 @pytest.fixture
