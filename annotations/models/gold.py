@@ -76,7 +76,7 @@ class GoldQuerySet(models.QuerySet):
             raise StaleAnnotation.about(annotation.pk, current)
         target = None
         if current.target_id is not None:
-            target = self.filter(project=project, sources__annotation=current.target_id).first()
+            target = self.filter(project=project, source_rows__annotation=current.target_id).first()
         fields = {
             "project": project,
             "passage_id": current.passage_id,

@@ -1,6 +1,7 @@
 """Two annotators' submitted layers on the small transcript, and a staff curator to decide them."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from annotations.models import Annotation, Membership
@@ -9,8 +10,10 @@ from tests.factories import AnnotationFactory, UserFactory
 
 @pytest.fixture
 def staff_curator(curator):
+    """The project's curator with staff status and the annotations app's model permissions."""
     curator.is_staff = True
     curator.save(update_fields=["is_staff"])
+    curator.user_permissions.set(Permission.objects.filter(content_type__app_label="annotations"))
     return curator
 
 
