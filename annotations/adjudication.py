@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import Length
 
-from transcripts.models import Passage
+from transcripts.models import Passage, count_of
 
 from .agreement_data import span
 from .curation import Item, agreed_groups, coder_labels, differs
@@ -52,6 +52,20 @@ def open_passages(project, transcript_id: int):
 def annotated_passages(project, transcript_id: int):
     work = curated(project, transcript_id).filter(passage=OuterRef("pk"))
     return Passage.objects.filter(transcript_id=transcript_id).filter(Exists(work))
+
+
+def progress_counts(project) -> dict:
+    """Per transcript, for `.annotate()`: passages with annotators' work, and those still open.
+
+    Two correlated subqueries counting passages (each filtered by an `Exists`), never a join.
+    """
+    work = Annotation.objects.in_project(project).exclude(status=Annotation.Status.DRAFT)
+    annotated = Passage.objects.filter(Exists(work.filter(passage=OuterRef("pk"))))
+    pending = Passage.objects.filter(Exists(undecided(work).filter(passage=OuterRef("pk"))))
+    return {
+        "curation_annotated": count_of(annotated),
+        "curation_open": count_of(pending),
+    }
 
 
 def items(annotations) -> list[Item]:

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 from transcripts.models import count_of
 
 from ..access import membership_or_404
+from ..adjudication import progress_counts
 from ..models import Annotation, Progress, Project
 
 
@@ -28,16 +29,21 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     transcripts = project.transcripts.listing().annotate(
         my_annotation_count=count_of(mine, outer="passage__transcript")
     )
+    if membership.can_curate:  # adjudicated / open passages per transcript
+        transcripts = transcripts.annotate(**progress_counts(project))
     assigned = assignment_status(project)
     transcripts = list(transcripts)
     for transcript in transcripts:
         transcript.assigned = assigned.get(transcript.pk, [])
+        if membership.can_curate:
+            transcript.curation_decided = transcript.curation_annotated - transcript.curation_open
     context = {
         "project": project,
         "transcripts": transcripts,
         "tags": project.tags.all(),
         "role": membership.role,
         "can_import": membership.can_curate,
+        "can_adjudicate": membership.can_curate and request.user.is_staff,
     }
     return TemplateResponse(request, "annotations/project_detail.html", context)
 

@@ -225,3 +225,28 @@ def test_a_staff_member_of_another_role_elsewhere_sees_nothing_here(
     elsewhere = staff(member(other, Membership.Role.CURATOR))
     client.force_login(elsewhere)
     assert client.get(board_url).status_code == 404
+
+
+def test_project_page_shows_curation_progress_to_curators(
+    client, staff_curator, layers, board_url, project
+):
+    client.force_login(staff_curator)
+    client.get(board_url)  # merges passage 0; passage 2 stays open
+    body = client.get(project.get_absolute_url()).content.decode()
+    assert "1 of 2 decided · 1 open" in body
+    assert board_url in body
+
+
+def test_project_page_hides_curation_from_annotators(client, coders, layers, project):
+    client.force_login(coders[0])
+    body = client.get(project.get_absolute_url()).content.decode()
+    assert "decided ·" not in body and "Curation" not in body
+
+
+def test_project_page_progress_is_subqueries_not_joins(
+    client, owner, layers, project, django_assert_max_num_queries
+):
+    client.force_login(owner)
+    with django_assert_max_num_queries(12) as captured:
+        assert client.get(project.get_absolute_url()).status_code == 200
+    assert not any("COUNT(DISTINCT" in q["sql"].upper() for q in captured.captured_queries)
