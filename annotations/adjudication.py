@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Case, Exists, Max, OuterRef, Q, When
 from django.db.models.functions import Length
 
 from transcripts.models import Passage, count_of
@@ -38,9 +38,29 @@ def curated(project, transcript_id: int):
 
 
 def coders(project, transcript_id: int) -> list[tuple[int, str]]:
-    """(user id, username) of everyone whose work is up for adjudication, by username."""
-    rows = curated(project, transcript_id).order_by("annotator__username")
-    return list(rows.values_list("annotator_id", "annotator__username").distinct())
+    """(user id, username) of everyone whose work is up for adjudication, by username.
+
+    An `Exists` per project member (it stops at their first annotation), not a DISTINCT over
+    every annotation of the transcript.
+    """
+    work = curated(project, transcript_id).filter(annotator=OuterRef("user"))
+    members = project.memberships.filter(Exists(work)).order_by("user__username")
+    return list(members.values_list("user_id", "user__username"))
+
+
+def passage_states(project, transcript_id: int) -> dict:
+    """{"annotated": passages with submitted work, "open": those with an undecided annotation}.
+
+    One pass over the transcript's annotations, grouped by passage, instead of two counts.
+    """
+    in_gold = GoldSource.objects.filter(annotation=OuterRef("pk"), version=OuterRef("version"))
+    pending = Case(
+        When(Q(status=Annotation.Status.REJECTED) | Q(Exists(in_gold)), then=0), default=1
+    )
+    rows = curated(project, transcript_id).order_by().values("passage_id")
+    states = rows.annotate(open=Max(pending)).values_list("open", flat=True)
+    flags = list(states)
+    return {"annotated": len(flags), "open": sum(flags)}
 
 
 def open_passages(project, transcript_id: int):

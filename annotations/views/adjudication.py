@@ -44,9 +44,8 @@ def board_url(project, transcript, page=None, anchor=None, anonymise=False) -> s
 
 
 def progress(project, transcript) -> dict:
-    annotated = data.annotated_passages(project, transcript.pk).count()
-    open_count = data.open_passages(project, transcript.pk).count()
-    return {"annotated": annotated, "open": open_count, "decided": annotated - open_count}
+    states = data.passage_states(project, transcript.pk)
+    return states | {"decided": states["annotated"] - states["open"]}
 
 
 def base_context(request, membership, transcript) -> dict:
