@@ -11,7 +11,7 @@ from transcripts.admin import TranscriptAdmin as BaseTranscriptAdmin
 from transcripts.admin import WithoutSourceText
 from transcripts.models import Transcript
 
-from . import admin_gold  # noqa: F401  (the gold layer and the adjudication view's URLs)
+from .admin_gold import GoldColumn  # also registers the gold layer and the adjudication URLs
 from .admin_scope import PROJECT_PATHS, ProjectScopedAdmin
 from .deletion import annotations_held_by, delete_with_annotations
 from .export import FORMATS, Dataset
@@ -174,15 +174,23 @@ class AnnotationAdminForm(forms.ModelForm):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(GoldColumn, admin.ModelAdmin):
     form = AnnotationAdminForm
-    list_display = ["__str__", "tag", "annotator", "status", "reviewed_by", "updated_at"]
+    list_display = [
+        "__str__",
+        "tag",
+        "annotator",
+        "status",
+        "in_gold_column",
+        "reviewed_by",
+        "updated_at",
+    ]
     list_filter = ["status", "tag__project", "tag", "annotator"]
     list_select_related = ["tag", "annotator", "reviewed_by"]
     search_fields = ["quote", "note"]
     raw_id_fields = ["passage", "target", "target_passage"]
     readonly_fields = ["created_at", "updated_at", "version", "reviewed_by", "reviewed_at"]
-    actions = ["accept_selected", "reject_selected", "export_selected_csv"]
+    actions = ["accept_selected", "reject_selected", "add_to_gold", "export_selected_csv"]
 
     def save_model(self, request, obj, form, change):
         membership = obj.tag.project.membership_of(request.user)

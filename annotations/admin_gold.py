@@ -6,14 +6,46 @@ The URLs are this ModelAdmin's, under /admin/annotations/goldannotation/adjudica
 wrapped in `admin_site.admin_view` (staff login, no caching, the admin's CSRF handling).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
 from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from .export import FORMATS, Dataset
-from .models import GoldAnnotation, GoldEvent
+from .models import GoldAnnotation, GoldConflict, GoldEvent, GoldSource, StaleAnnotation
 from .views import adjudication
+
+
+class GoldColumn:
+    """For the annotation changelist: a "gold" column (one `Exists`, whatever the page size)
+    and an "add to gold" action through the gold verb (one gold item per agreed item)."""
+
+    def get_queryset(self, request):
+        at = GoldSource.objects.filter(annotation=OuterRef("pk"), version=OuterRef("version"))
+        return super().get_queryset(request).annotate(in_gold=Exists(at))
+
+    @admin.display(description="gold", boolean=True, ordering="in_gold")
+    def in_gold_column(self, obj):
+        return getattr(obj, "in_gold", None)
+
+    @admin.action(description="Add selected to gold", permissions=["change"])
+    def add_to_gold(self, request, queryset):
+        added, refused = 0, []
+        for annotation in queryset.select_related("tag__project", "target"):
+            try:
+                GoldAnnotation.objects.accept(
+                    annotation,
+                    by=request.user,
+                    expected_version=annotation.version,
+                    project=annotation.tag.project,
+                )
+                added += 1
+            except (StaleAnnotation, GoldConflict) as error:
+                refused.append(f"{annotation}: {error}")
+        self.message_user(request, f"Added {added} annotation{'s' * (added != 1)} to gold.")
+        for reason in refused:
+            self.message_user(request, f"Not added: {reason}", messages.ERROR)
 
 
 @admin.register(GoldAnnotation)

@@ -116,3 +116,23 @@ def test_gold_export_streams_in_constant_queries(
     with django_assert_max_num_queries(6):
         text = "".join(select(project, Selection(gold_only=True)).chunks("csv"))
     assert len(read(text)) == len(passages) - 1
+
+
+def test_admin_add_to_gold_action_and_gold_column(
+    client, staff_curator, layers, django_assert_max_num_queries
+):
+    from annotations.models import Annotation
+
+    client.force_login(staff_curator)
+    url = reverse("admin:annotations_annotation_changelist")
+    first, second = layers["agreed"]
+    response = client.post(
+        url, {"action": "add_to_gold", "_selected_action": [first.pk, second.pk]}
+    )
+    assert response.status_code == 302
+    assert GoldAnnotation.objects.count() == 1  # two copies, one gold item
+    assert set(Annotation.objects.get(pk=first.pk).gold.all()) == set(GoldAnnotation.objects.all())
+    with django_assert_max_num_queries(25):
+        page = client.get(url)
+    body = page.content.decode()
+    assert body.count("icon-yes.svg") == 2
