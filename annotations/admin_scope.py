@@ -14,7 +14,16 @@ from django.contrib.auth import get_user_model
 from transcripts.models import Passage, Speaker, Transcript, Turn
 
 from .forms import IdChoiceField
-from .models import Annotation, AnnotationEvent, Membership, Progress, Project, Tag
+from .models import (
+    Annotation,
+    AnnotationEvent,
+    GoldAnnotation,
+    GoldEvent,
+    Membership,
+    Progress,
+    Project,
+    Tag,
+)
 
 PROJECT_PATHS = {
     Project: "",
@@ -23,6 +32,8 @@ PROJECT_PATHS = {
     Annotation: "tag__project",
     Progress: "project",
     AnnotationEvent: "project",
+    GoldAnnotation: "project",
+    GoldEvent: "project",
     Transcript: "projects",
     Speaker: "transcript__projects",
     Turn: "transcript__projects",

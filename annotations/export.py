@@ -10,6 +10,7 @@ The data dictionary for each format is in README.md ("Exported datasets").
 """
 
 import csv
+import heapq
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -19,7 +20,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
 
 # The issue's columns, in this order; then `attr_<name>` per attribute defined in the project.
 LONG_COLUMNS = [
@@ -70,7 +71,7 @@ WIDE_CONTEXT_COLUMNS = [
     "passage_text",
     *TIME_COLUMNS,
 ]
-GOLD_STATUS = "accepted"  # until curation brings a gold layer, accepted annotations are gold
+GOLD_STATUS = "gold"  # the status of a gold item's record beside the annotators' in the wide CSV
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_CHUNK = 500  # one HTTP chunk / write() per this many rows: few syscalls, small buffers
 
@@ -167,6 +168,39 @@ def json_object(record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def gold_columns(attr_names: list[str]) -> list[str]:
+    """The long columns, with the gold item's curator, origin and sources instead of annotator
+    and status: `sources` names the annotators whose versions the item came from."""
+    renamed = {"annotation_id": "gold_id", "annotator": "curator", "status": "origin"}
+    columns = [renamed.get(column, column) for column in long_columns(attr_names)]
+    at = columns.index("origin") + 1
+    return columns[:at] + ["sources"] + columns[at:]
+
+
+def gold_row(record: dict[str, Any], attr_names: list[str], sources: list[str]) -> dict[str, Any]:
+    """One gold record (see GOLD_EXPRESSIONS) and its sources' usernames as a gold-CSV row."""
+    row = long_row(record, attr_names)
+    row["gold_id"], row["curator"] = row.pop("annotation_id"), row.pop("annotator")
+    row["origin"] = row.pop("status")
+    row["sources"] = ";".join(sources)
+    return row
+
+
+def with_sources(
+    records: Iterable[dict[str, Any]], sources: Iterable[tuple[int, str]]
+) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    """Pair each gold record with its sources' usernames. Both inputs come in the same order
+    (transcript, passage, gold id), so walking them in step holds one item's sources at a time."""
+    groups = groupby(sources, key=itemgetter(0))
+    pending = next(groups, None)
+    for record in records:
+        names: list[str] = []
+        if pending is not None and pending[0] == record["id"]:
+            names = [name for _, name in pending[1]]
+            pending = next(groups, None)
+        yield record, names
+
+
 def wide_columns(tag_names: list[str]) -> list[str]:
     per_tag = [f"{tag}_{what}" for tag in tag_names for what in ("count", "annotators", "gold")]
     return WIDE_CONTEXT_COLUMNS + per_tag + ["gold_labels"]
@@ -201,7 +235,13 @@ def _wide_row(passage: dict, tagged: list[dict], tag_names: list[str]) -> dict[s
     row["speaker_name"] = passage["speaker_display"] or passage["speaker"]
     gold = []
     for tag in tag_names:
-        annotators = sorted({a["annotator_name"] for a in tagged if a["tag_name"] == tag})
+        annotators = sorted(
+            {
+                a["annotator_name"]
+                for a in tagged
+                if a["tag_name"] == tag and a["status"] != GOLD_STATUS
+            }
+        )
         is_gold = any(a["tag_name"] == tag and a["status"] == GOLD_STATUS for a in tagged)
         row[f"{tag}_count"] = len(annotators)
         row[f"{tag}_annotators"] = ";".join(annotators)
@@ -302,6 +342,15 @@ RECORD_EXPRESSIONS = {
     "target_passage_text": F("target_passage__text"),
     "target_speaker": F("target_passage__turn__speaker__label"),
 }
+# A gold item read like an annotation: its curator in the annotator's place, its origin in the
+# status's (`status` is not a field of the gold model, so it can be an alias here).
+GOLD_FIELDS = tuple(name for name in RECORD_FIELDS if name != "status")
+# `project` is a field of the gold model, so its slug is read as `project_slug` and renamed.
+GOLD_EXPRESSIONS = {name: e for name, e in RECORD_EXPRESSIONS.items() if name != "project"} | {
+    "project_slug": F("project__slug"),
+    "annotator_name": F("curator__username"),
+    "status": F("origin"),
+}
 PASSAGE_EXPRESSIONS = {
     "passage_id": F("id"),
     "transcript_title": F("transcript__title"),
@@ -334,9 +383,20 @@ class Selection:
             annotations = annotations.filter(annotator__username__in=self.annotators)
         if self.statuses:
             annotations = annotations.filter(status__in=self.statuses)
-        if self.gold_only:
-            annotations = annotations.filter(status=GOLD_STATUS)
         return annotations
+
+    def apply_gold(self, gold: QuerySet) -> QuerySet:
+        """The same filters on gold items: by transcript, tag, and annotators among the sources."""
+        if self.transcripts:
+            gold = gold.filter(passage__transcript__in=self.transcripts)
+        if self.tags:
+            gold = gold.filter(tag__name__in=self.tags)
+        if self.annotators:
+            from .models import GoldSource
+
+            sourced = GoldSource.objects.filter(annotator__username__in=self.annotators)
+            gold = gold.filter(pk__in=sourced.values("gold"))
+        return gold
 
 
 @dataclass(frozen=True)
@@ -347,6 +407,8 @@ class Dataset:
     tags: QuerySet
     passages: QuerySet | None = None  # only the wide CSV lists passages nobody tagged
     project: str = ""  # the slug in the wide CSV's project column
+    gold: QuerySet | None = None  # the gold layer: the wide CSV's `<tag>_gold` columns
+    gold_only: bool = False  # export the gold layer itself, not the annotators' layers
 
     @classmethod
     def of(cls, annotations: QuerySet) -> "Dataset":
@@ -356,7 +418,17 @@ class Dataset:
         tags = Tag.objects.filter(project__in=annotations.values("tag__project"))
         return cls(annotations=annotations, tags=tags)
 
+    @classmethod
+    def of_gold(cls, gold: QuerySet) -> "Dataset":
+        """Any gold items (the admin's selection): exactly those, with their sources."""
+        from .models import Annotation, Tag
+
+        tags = Tag.objects.filter(project__in=gold.values("project"))
+        return cls(annotations=Annotation.objects.none(), tags=tags, gold=gold, gold_only=True)
+
     def chunks(self, fmt: str, *, excel: bool = False) -> Iterator[str]:
+        if self.gold_only and fmt in ("csv", "jsonl"):
+            return self.gold_chunks(fmt, excel=excel)
         if fmt == "csv":
             attrs = attribute_names(self.tags.values_list("attribute_schema", flat=True))
             rows = (long_row(record, attrs) for record in self.records())
@@ -381,6 +453,35 @@ class Dataset:
         extra = {"project": self.project}
         return ({**r, **extra, "passage_text": r["text"]} for r in records.iterator(CHUNK_SIZE))
 
+    def gold_chunks(self, fmt: str, *, excel: bool) -> Iterator[str]:
+        pairs = with_sources(self.gold_records(), self.gold_sources())
+        if fmt == "jsonl":
+            return jsonl_chunks(
+                json_object(record)
+                | {"status": "gold", "origin": record["status"], "sources": names}
+                for record, names in pairs
+            )
+        attrs = attribute_names(self.tags.values_list("attribute_schema", flat=True))
+        rows = (gold_row(record, attrs, names) for record, names in pairs)
+        return csv_chunks(gold_columns(attrs), rows, excel=excel)
+
+    def gold_records(self) -> Iterator[dict[str, Any]]:
+        ordered = self.gold.order_by("passage__transcript_id", "passage__position", "pk")
+        for record in ordered.values(*GOLD_FIELDS, **GOLD_EXPRESSIONS).iterator(CHUNK_SIZE):
+            record["project"] = record.pop("project_slug")
+            yield record
+
+    def gold_sources(self) -> Iterator[tuple[int, str]]:
+        from .models import GoldSource
+
+        rows = GoldSource.objects.filter(gold__in=self.gold.values("pk")).order_by(
+            "gold__passage__transcript_id",
+            "gold__passage__position",
+            "gold_id",
+            "annotator__username",
+        )
+        return rows.values_list("gold_id", "annotator__username").iterator(chunk_size=CHUNK_SIZE)
+
     def tag_records(self) -> Iterator[dict[str, Any]]:
         ordered = self.annotations.order_by("passage__transcript_id", "passage__position")
         records = ordered.values(
@@ -390,12 +491,28 @@ class Dataset:
             tag_name=F("tag__name"),
             annotator_name=F("annotator__username"),
         )
-        return records.iterator(chunk_size=CHUNK_SIZE)
+        if self.gold is None:
+            return records.iterator(chunk_size=CHUNK_SIZE)
+        gold = self.gold.order_by("passage__transcript_id", "passage__position").values(
+            status=Value(GOLD_STATUS),
+            transcript_id=F("passage__transcript_id"),
+            passage_index=F("passage__position"),
+            tag_name=F("tag__name"),
+            annotator_name=Value(""),
+        )
+        # Both in passage order: merged, a wide row sees its passage's annotations and gold.
+        streams = [] if self.gold_only else [records.iterator(chunk_size=CHUNK_SIZE)]
+        streams.append(gold.iterator(chunk_size=CHUNK_SIZE))
+        return heapq.merge(*streams, key=itemgetter("transcript_id", "passage_index"))
 
 
 def select(project, selection: Selection, membership=None) -> Dataset:
-    """The project's data as `membership` may see it (blind mode applies); None = everything."""
-    from .models import Annotation
+    """The project's data as `membership` may see it (blind mode applies); None = everything.
+
+    With `gold_only` the long CSV and JSONL are the gold layer itself (one row per gold item,
+    with its sources), and the wide CSV counts gold items only.
+    """
+    from .models import Annotation, GoldAnnotation
 
     if membership is None:
         annotations = Annotation.objects.in_project(project)
@@ -408,8 +525,19 @@ def select(project, selection: Selection, membership=None) -> Dataset:
     if selection.transcripts:
         passages = passages.filter(transcript__in=selection.transcripts)
     annotations = selection.apply(annotations)
-    return Dataset(annotations=annotations, tags=tags, passages=passages, project=project.slug)
+    gold = selection.apply_gold(GoldAnnotation.objects.filter(project=project))
+    if membership is not None and not membership.sees_all_annotations():
+        gold = gold.none()  # its sources name the others: a blind annotator sees only their own
+    return Dataset(
+        annotations=annotations,
+        tags=tags,
+        passages=passages,
+        project=project.slug,
+        gold=gold,
+        gold_only=selection.gold_only,
+    )
 
 
-def filename(project_slug: str, fmt: str) -> str:
-    return f"{project_slug}-annotations{'-wide' if fmt == 'wide-csv' else ''}.{FORMATS[fmt][2]}"
+def filename(project_slug: str, fmt: str, *, gold: bool = False) -> str:
+    kind = "gold" if gold else "annotations"
+    return f"{project_slug}-{kind}{'-wide' if fmt == 'wide-csv' else ''}.{FORMATS[fmt][2]}"

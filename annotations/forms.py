@@ -183,7 +183,10 @@ class ExportForm(forms.Form):
         help_text="None = all.",
     )
     gold_only = forms.BooleanField(
-        required=False, label="Gold only", help_text="Only accepted annotations."
+        required=False,
+        label="Gold layer",
+        help_text="The curated gold layer instead of the annotators' layers: one row per gold "
+        "item, with the annotators it came from (sources).",
     )
     excel = forms.BooleanField(
         required=False,
@@ -193,6 +196,7 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
+        self.membership = membership
         project = membership.project
         # Choices show titles: never load each transcript's source text for them.
         self.fields["transcripts"].queryset = project.transcripts.only("pk", "title").order_by("pk")
@@ -204,6 +208,12 @@ class ExportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("gold_only") and not self.membership.sees_all_annotations():
+            self.add_error(
+                "gold_only",
+                "The gold layer names every annotator's work: while the project is blind, "
+                "only its curators can export it.",
+            )
         if cleaned.get("excel") and cleaned.get("format") == "jsonl":
             self.add_error("excel", "The byte-order mark is for CSV; JSONL is read as UTF-8.")
         return cleaned

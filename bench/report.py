@@ -152,6 +152,20 @@ def load_section(data) -> list[str]:
     ]
 
 
+def adjudication_section(data: dict) -> list[str]:
+    lines = [
+        f"## 12. Adjudication view ({data['turns']:,} turns, {data['annotators']} annotators)",
+        "",
+        "| step | median | queries | bytes |",
+        "|---|---|---|---|",
+    ]
+    for name, row in data["rows"].items():
+        seconds = row["seconds"] if isinstance(row["seconds"], float) else row["seconds"]["median"]
+        queries, size = row.get("queries", ""), row.get("bytes", "")
+        lines.append(f"| {name} | {ms(seconds)} | {queries} | {size} |")
+    return lines
+
+
 def main() -> None:
     setup(migrate=False)
     failed = sys.argv[1:]
@@ -164,6 +178,7 @@ def main() -> None:
         ("bulk", bulk_section),
         ("export", export_section),
         ("load", load_section),
+        ("adjudication", adjudication_section),
     ]
     for name, render in sections:
         data = load(name)

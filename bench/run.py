@@ -22,6 +22,7 @@ STEPS = [
     ("2-3. pages and tag actions", "bench_pages.py"),
     ("4. bulk import", "bench_bulk.py"),
     ("5. export", "bench_export.py"),
+    ("12. adjudication", "bench_adjudication.py"),
     # ("6. agreement", "bench_agreement.py"),  # hook: when the team issue lands
     ("7. load", "bench_load.py"),
 ]

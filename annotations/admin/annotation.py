@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from transcripts.admin import SearchesWithinTranscript
 from transcripts.models import Passage
 
+from ..admin_gold import GoldColumn  # also registers the gold layer and the adjudication URLs
 from ..export import FORMATS, Dataset
 from ..models import Annotation, StaleAnnotation
 from .filters import AnnotatorFilter, ProjectFilter, SpeakerFilter, TagFilter, TranscriptFilter
@@ -27,11 +28,18 @@ ADD_FIELDS = ["passage", "tag", "annotator", "start", "end", "target", "target_p
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(SearchesWithinTranscript, admin.ModelAdmin):
+class AnnotationAdmin(GoldColumn, SearchesWithinTranscript, admin.ModelAdmin):
     form = AnnotationAdminForm
     change_form_template = "admin/annotations/annotation/change_form.html"
-    # The gold layer adds its column after "status" and its action after "reject".
-    list_display = ["quote_shown", "transcript", "speaker", "tag", "annotator", "status"]
+    list_display = [
+        "quote_shown",
+        "transcript",
+        "speaker",
+        "tag",
+        "annotator",
+        "status",
+        "in_gold_column",
+    ]
     list_filter = [
         ProjectFilter,
         TranscriptFilter,
@@ -43,7 +51,7 @@ class AnnotationAdmin(SearchesWithinTranscript, admin.ModelAdmin):
     search_fields = ["quote", "note", "passage__text"]
     search_help_text = "Searches quotes, notes and the passages' text."
     raw_id_fields = ["passage", "target", "target_passage"]
-    actions = ["accept_selected", "reject_selected", "export_selected_csv"]
+    actions = ["accept_selected", "reject_selected", "add_to_gold", "export_selected_csv"]
     transcript_path = "passage__transcript"
 
     def get_queryset(self, request):

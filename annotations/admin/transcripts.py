@@ -4,7 +4,7 @@ annotations, so this is added here.)"""
 
 from django.contrib import admin
 from django.db.models import Count
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from transcripts.admin import TranscriptAdmin as BaseTranscriptAdmin
 from transcripts.models import Transcript, count_of
@@ -15,11 +15,8 @@ from .projects import DeletesAnnotationsDeliberately
 admin.site.unregister(Transcript)
 
 
-def adjudication_url(project, transcript) -> str | None:
-    try:  # the adjudication view registers this name; until it does, no link
-        return reverse("admin:annotations_adjudicate", args=[project.pk, transcript.pk])
-    except NoReverseMatch:
-        return None
+def adjudication_url(project, transcript) -> str:
+    return reverse("admin:annotations_adjudicate", args=[project.slug, transcript.pk])
 
 
 @admin.register(Transcript)

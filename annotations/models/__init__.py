@@ -1,5 +1,6 @@
 """Projects, members and tags (projects.py); annotations and their one write path
-(annotation.py); the history that undo and redo read (events.py); structure edits (structure.py)."""
+(annotation.py); the history that undo and redo read (events.py); structure edits (structure.py);
+the gold layer (gold.py)."""
 
 from .annotation import (
     Annotation,
@@ -11,6 +12,7 @@ from .annotation import (
     new_request_id,
 )
 from .events import AnnotationEvent, snapshot
+from .gold import Adjudication, GoldAnnotation, GoldConflict, GoldEvent, GoldSource, StaleGold
 from .projects import (
     DEFAULT_TAGS,
     Assignment,
@@ -27,6 +29,12 @@ from .quotes import SpanOutsidePassage, quote_of, span_problem
 from .structure import StructureChange
 
 __all__ = [
+    "Adjudication",
+    "GoldAnnotation",
+    "GoldConflict",
+    "GoldEvent",
+    "GoldSource",
+    "StaleGold",
     "DEFAULT_TAGS",
     "Annotation",
     "Assignment",

@@ -21,7 +21,8 @@ def project_export(request: HttpRequest, slug: str) -> HttpResponse:
         dataset = select(project, form.selection(), membership)
         chunks = dataset.chunks(fmt, excel=form.cleaned_data["excel"])
         response = StreamingHttpResponse(chunks, content_type=FORMATS[fmt][1])
-        response["Content-Disposition"] = f'attachment; filename="{filename(project.slug, fmt)}"'
+        name = filename(project.slug, fmt, gold=form.cleaned_data["gold_only"])
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     context = {
         "project": project,

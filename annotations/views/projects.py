@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 from transcripts.models import Passage, count_of
 
 from ..access import membership_or_404
+from ..adjudication import progress_counts
 from ..models import Annotation, Assignment, Progress, Project
 
 
@@ -32,6 +33,8 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         my_annotation_count=count_of(mine, outer="passage__transcript"),
         passage_count=count_of(Passage.objects.filter(kind=Passage.Kind.SPEECH)),
     )
+    if membership.can_curate:  # adjudicated / open passages per transcript
+        transcripts = transcripts.annotate(**progress_counts(project))
     assigned = assignment_status(project)
     transcripts = list(transcripts)
     my_work = []
@@ -40,6 +43,8 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for entry in transcript.assigned:
             if entry["user_id"] == request.user.pk:
                 my_work.append({**entry, "transcript": transcript})
+        if membership.can_curate:
+            transcript.curation_decided = transcript.curation_annotated - transcript.curation_open
     context = {
         "project": project,
         "transcripts": transcripts,
@@ -47,6 +52,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "tags": project.tags.all(),
         "role": membership.role,
         "can_import": membership.can_curate,
+        "can_adjudicate": membership.can_curate and request.user.is_staff,
     }
     return TemplateResponse(request, "annotations/project_detail.html", context)
 

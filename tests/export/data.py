@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from annotations.models import Annotation
+from annotations.models import Annotation, GoldAnnotation
 
 from ..factories import AnnotationFactory
 
@@ -11,7 +11,7 @@ FORMULA_NOTE = '=HYPERLINK("http://evil.example","click")'
 
 
 def tag_transcript(transcript, *, annotator, curator) -> tuple[Annotation, Annotation]:
-    """The annotator's claim (a span, fixed timestamps) and the curator's accepted answer."""
+    """The annotator's claim (a span, fixed timestamps) and the curator's answer, in gold."""
     tags = {tag.name: tag for tag in transcript.projects.get().tags.all()}
     claim = AnnotationFactory(
         passage=transcript.passages.get(position=1),  # "We're making progress on our agendas."
@@ -37,6 +37,14 @@ def tag_transcript(transcript, *, annotator, curator) -> tuple[Annotation, Annot
         target_passage=claim.passage,
         note=FORMULA_NOTE,
         attributes={"kind": "denial"},
-        status=Annotation.Status.ACCEPTED,
+        status=Annotation.Status.SUBMITTED,
     )
+    # The curator's answer is in the gold layer (and so accepted): what the gold exports show.
+    GoldAnnotation.objects.accept(
+        disagreement,
+        by=curator,
+        expected_version=disagreement.version,
+        project=tags["Claim"].project,
+    )
+    disagreement.refresh_from_db()
     return claim, disagreement

@@ -183,6 +183,7 @@ def test_wide_rows_one_per_passage_with_counts_annotators_and_gold():
     marks = [
         mark(1, "Claim", "bo"),
         mark(1, "Claim", "al", "accepted"),
+        mark(1, "Claim", "", "gold"),  # the gold layer's item: gold, not an annotator
         mark(1, "Claim", "al"),  # the same annotator twice counts once
         mark(1, "Disagreement", "bo"),
         mark(0, "Claim", "cy", transcript=2),

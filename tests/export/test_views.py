@@ -57,7 +57,9 @@ def test_download_applies_the_form_filters(client, owner, url, tagged, tags, cur
     response = client.get(url, {"format": "csv", "annotators": [curator.username]})
     assert [r["annotator"] for r in download(response)] == [curator.username]
     response = client.get(url, {"format": "csv", "gold_only": "on"})
-    assert [r["status"] for r in download(response)] == ["accepted"]
+    gold = download(response)
+    assert [(r["origin"], r["sources"]) for r in gold] == [("accepted", curator.username)]
+    assert response["Content-Disposition"].endswith('-gold.csv"')
 
 
 def test_excel_download_starts_with_a_bom(client, owner, url, tagged):

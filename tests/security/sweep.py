@@ -20,7 +20,16 @@ from annotations.models import Annotation, Membership
 from ..factories import AnnotationFactory, TranscriptWithTurnsFactory, UserFactory
 
 # Kwargs that name something inside a project: a non-member must get a 404 for these.
-SCOPED = {"slug", "transcript_id", "passage_id", "annotation_id", "tag_id", "pk", "speaker_id"}
+SCOPED = {
+    "slug",
+    "transcript_id",
+    "passage_id",
+    "annotation_id",
+    "tag_id",
+    "pk",
+    "speaker_id",
+    "gold_id",
+}
 SECRET_NOTE = "note-only-its-author-and-curators-may-see"
 
 
@@ -104,6 +113,23 @@ def _admin_object_id(world: World, route: "Route") -> str:
     return str(world.project.pk)
 
 
+def _gold_id(world: World, *, foreign: bool = False) -> int:
+    """A gold item on the world's passage (or the outsider's), made when first asked for."""
+    from annotations.models import GoldAnnotation
+
+    where = world.other if foreign else {"project": world.project, "passage": world.passage}
+    found = GoldAnnotation.objects.filter(project=where["project"]).first()
+    if found is None:
+        by = world.users["outsider" if foreign else "owner"]
+        found = GoldAnnotation.objects.write(
+            by=by,
+            project=where["project"],
+            passage=where["passage"],
+            tag=where["project"].tags.first(),
+        )
+    return found.pk
+
+
 # kwarg name -> value, for a world (and the route, for the admin's generic names).
 KWARGS: dict[str, Callable[[World, "Route"], object]] = {
     "slug": lambda w, r: w.project.slug,
@@ -112,6 +138,7 @@ KWARGS: dict[str, Callable[[World, "Route"], object]] = {
     "annotation_id": lambda w, r: w.annotation.pk,
     "tag_id": lambda w, r: w.tag.pk,
     "member_id": lambda w, r: w.project.memberships.get(user=w.users["annotator"]).pk,
+    "gold_id": lambda w, r: _gold_id(w),
     # The admin's own kwargs.
     "app_label": lambda w, r: "annotations",
     "object_id": _admin_object_id,
@@ -130,6 +157,7 @@ FOREIGN = {
     "annotation_id": lambda w: w.other["annotation"].pk,
     "tag_id": lambda w: w.other["tag"].pk,
     "member_id": lambda w: w.other["tag"].project.memberships.first().pk,
+    "gold_id": lambda w: _gold_id(w, foreign=True),
 }
 
 

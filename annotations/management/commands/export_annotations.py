@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--annotator", metavar="USERNAME", **many)
         parser.add_argument("--status", choices=list(Annotation.Status.values), **many)
         parser.add_argument(
-            "--gold-only", action="store_true", help="Only accepted annotations (the gold layer)."
+            "--gold-only",
+            action="store_true",
+            help="The gold layer: one row per gold item, with its sources.",
         )
         parser.add_argument("--excel", action="store_true", help="Start CSV with a UTF-8 BOM.")
 

@@ -1,0 +1,328 @@
+"""The query layer under the adjudication view: what is open, the automatic merge, one page.
+
+Counts are single queries over the whole transcript (`Exists` subqueries, never joins counted);
+a page reads its passages, their annotations and their gold items in a fixed number of
+queries, whatever the transcript's length.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Case, Exists, Max, OuterRef, Q, When
+from django.db.models.functions import Length
+
+from transcripts.models import Passage, count_of
+
+from .agreement_data import span
+from .curation import Item, agreed_groups, coder_labels, differs
+from .models import Annotation, AnnotationEvent
+from .models.gold import (
+    Adjudication,
+    GoldAnnotation,
+    GoldEvent,
+    GoldSource,
+    gold_snapshot,
+    undecided,
+)
+
+PAGE_SIZE = 40  # passages per page
+
+
+def curated(project, transcript_id: int):
+    """The annotations a curator adjudicates: the annotators' work, drafts left out."""
+    annotations = Annotation.objects.in_project(project).filter(
+        passage__transcript_id=transcript_id
+    )
+    return annotations.exclude(status=Annotation.Status.DRAFT)
+
+
+def coders(project, transcript_id: int) -> list[tuple[int, str]]:
+    """(user id, username) of everyone whose work is up for adjudication, by username.
+
+    An `Exists` per project member (it stops at their first annotation), not a DISTINCT over
+    every annotation of the transcript.
+    """
+    work = curated(project, transcript_id).filter(annotator=OuterRef("user"))
+    members = project.memberships.filter(Exists(work)).order_by("user__username")
+    return list(members.values_list("user_id", "user__username"))
+
+
+def passage_states(project, transcript_id: int) -> dict:
+    """{"annotated": passages with submitted work, "open": those with an undecided annotation}.
+
+    One pass over the transcript's annotations, grouped by passage, instead of two counts.
+    """
+    in_gold = GoldSource.objects.filter(annotation=OuterRef("pk"), version=OuterRef("version"))
+    pending = Case(
+        When(Q(status=Annotation.Status.REJECTED) | Q(Exists(in_gold)), then=0), default=1
+    )
+    rows = curated(project, transcript_id).order_by().values("passage_id")
+    states = rows.annotate(open=Max(pending)).values_list("open", flat=True)
+    flags = list(states)
+    return {"annotated": len(flags), "open": sum(flags)}
+
+
+def open_passages(project, transcript_id: int):
+    """Passages with an annotation no curator has decided (in gold at its version, or rejected)."""
+    pending = undecided(curated(project, transcript_id)).filter(passage=OuterRef("pk"))
+    return Passage.objects.filter(transcript_id=transcript_id).filter(Exists(pending))
+
+
+def annotated_passages(project, transcript_id: int):
+    work = curated(project, transcript_id).filter(passage=OuterRef("pk"))
+    return Passage.objects.filter(transcript_id=transcript_id).filter(Exists(work))
+
+
+def progress_counts(project) -> dict:
+    """Per transcript, for `.annotate()`: passages with annotators' work, and those still open.
+
+    Two correlated subqueries counting passages (each filtered by an `Exists`), never a join.
+    """
+    work = Annotation.objects.in_project(project).exclude(status=Annotation.Status.DRAFT)
+    annotated = Passage.objects.filter(Exists(work.filter(passage=OuterRef("pk"))))
+    pending = Passage.objects.filter(Exists(undecided(work).filter(passage=OuterRef("pk"))))
+    return {
+        "curation_annotated": count_of(annotated),
+        "curation_open": count_of(pending),
+    }
+
+
+def items(annotations) -> list[Item]:
+    rows = annotations.order_by().values_list(
+        "pk",
+        "annotator_id",
+        "tag_id",
+        "passage_id",
+        "start",
+        "end",
+        Length("passage__text"),
+        "target_passage_id",
+        "target_id",
+        "target__start",
+        "target__end",
+        Length("target_passage__text"),
+    )
+    return [
+        Item(pk, who, tag, span(passage, *rest), target=rest[4])
+        for pk, who, tag, passage, *rest in rows
+    ]
+
+
+def opened(project, transcript_id: int, *, by) -> Adjudication:
+    """The transcript's adjudication, merged if annotations changed since the last merge."""
+    adjudication, new = Adjudication.objects.get_or_create(
+        project=project, transcript_id=transcript_id
+    )
+    if adjudication.auto_merge and (
+        new or latest_event(project, transcript_id) != adjudication.merged_through
+    ):
+        merge_agreed(adjudication, by=by)
+    return adjudication
+
+
+def latest_event(project, transcript_id: int) -> int:
+    events = AnnotationEvent.objects.filter(project=project, transcript_id=transcript_id)
+    return events.aggregate(last=Max("pk"))["last"] or 0
+
+
+@transaction.atomic
+def merge_agreed(adjudication: Adjudication, *, by) -> int:
+    """Put every item all coders agree on into gold, marked as merged; how many were created.
+
+    Idempotent: agreed annotations already in gold at their version are not undecided, so they
+    are not seen again; nor are those whose merge a curator undid (`declined`).
+    """
+    adjudication = Adjudication.objects.select_for_update().get(pk=adjudication.pk)
+    project, transcript_id = adjudication.project, adjudication.transcript_id
+    who = [user for user, _ in coders(project, transcript_id)]
+    pending = undecided(curated(project, transcript_id)).exclude(pk__in=adjudication.declined)
+    groups = agreed_groups(items(pending), who)
+    in_gold = dict(
+        GoldSource.objects.filter(
+            gold__project=project, gold__passage__transcript_id=transcript_id
+        ).values_list("annotation_id", "gold_id")
+    )
+    created, waiting = 0, groups
+    while waiting:  # links whose target is not in gold yet wait for it (said earlier)
+        ready = [g for g in waiting if g[0].target is None or g[0].target in in_gold]
+        if not ready:
+            break  # their targets were never agreed: the curator decides those links
+        created += create_merged(project, ready, in_gold, by=by)
+        waiting = [g for g in waiting if g not in ready]
+    adjudication.merged_through = latest_event(project, transcript_id)
+    adjudication.save(update_fields=["merged_through"])
+    return created
+
+
+def create_merged(project, groups: list[list[Item]], in_gold: dict, *, by) -> int:
+    """One gold item per group, its annotations accepted and recorded as its sources."""
+    firsts = Annotation.objects.in_bulk([group[0].annotation for group in groups])
+    gold = []
+    for group in groups:
+        annotation = firsts[group[0].annotation]
+        gold.append(
+            GoldAnnotation(
+                project=project,
+                passage_id=annotation.passage_id,
+                tag_id=annotation.tag_id,
+                start=annotation.start,
+                end=annotation.end,
+                quote=annotation.quote,
+                target_id=in_gold.get(annotation.target_id),
+                target_passage_id=annotation.target_passage_id,
+                note=annotation.note,
+                attributes=annotation.attributes,
+                origin=GoldAnnotation.Origin.MERGED,
+                curator=by,
+            )
+        )
+    GoldAnnotation.objects.bulk_create(gold)  # sets pks on PostgreSQL and SQLite >= 3.35
+    ids = {item.annotation: g.pk for g, group in zip(gold, groups, strict=True) for item in group}
+    accepted = Annotation.objects.filter(pk__in=list(ids))
+    accepted.accept(by=by)
+    versions = accepted.values_list("pk", "version", "annotator_id")
+    GoldSource.objects.bulk_create(
+        GoldSource(gold_id=ids[pk], annotation_id=pk, version=version, annotator_id=user)
+        for pk, version, user in versions
+    )
+    GoldEvent.objects.bulk_create(
+        GoldEvent(
+            project=project,
+            gold=g,
+            subject=g.pk,
+            user=by,
+            action=GoldEvent.Action.MERGE,
+            after={"origin": "merged", "sources": [item.annotation for item in group]},
+            version_after=1,
+        )
+        for g, group in zip(gold, groups, strict=True)
+    )
+    in_gold.update(ids)
+    return len(gold)
+
+
+def unmerge(gold: GoldAnnotation, *, by, expected_version: int | None) -> None:
+    """Take one item out of gold; a merged one is not merged again on the next opening."""
+    with transaction.atomic():
+        if gold.origin == GoldAnnotation.Origin.MERGED:
+            adjudication = (
+                Adjudication.objects.select_for_update()
+                .filter(project_id=gold.project_id, transcript_id=gold.passage.transcript_id)
+                .first()
+            )
+            if adjudication is not None:
+                sourced = gold.sourced_annotations().values_list("pk", flat=True)
+                adjudication.declined = sorted({*adjudication.declined, *sourced})
+                adjudication.save(update_fields=["declined"])
+        gold.remove(by, expected_version)
+
+
+@transaction.atomic
+def undo_merge(adjudication: Adjudication, *, by) -> int:
+    """Every automatically merged item of the transcript out of gold, and no merging on opening."""
+    adjudication = Adjudication.objects.select_for_update().get(pk=adjudication.pk)
+    merged = GoldAnnotation.objects.in_transcript(
+        adjudication.project, adjudication.transcript_id
+    ).filter(origin=GoldAnnotation.Origin.MERGED)
+    at = GoldSource.objects.filter(
+        gold__in=merged, annotation=OuterRef("pk"), version=OuterRef("version")
+    )
+    sourced = Annotation.objects.filter(Exists(at)).values_list("pk", flat=True)
+    sourced = Annotation.objects.filter(pk__in=list(sourced))
+    events = [
+        GoldEvent(
+            project=adjudication.project,
+            subject=gold.pk,
+            user=by,
+            action=GoldEvent.Action.DELETE,
+            before=gold_snapshot(gold),
+            version_after=gold.version,
+        )
+        for gold in merged
+    ]
+    sourced.review(Annotation.Status.SUBMITTED, by=by, reviewing=False)
+    GoldEvent.objects.bulk_create(events)
+    merged.delete()
+    adjudication.auto_merge = False
+    adjudication.save(update_fields=["auto_merge"])
+    return len(events)
+
+
+def restart_merge(adjudication: Adjudication, *, by) -> int:
+    """Merging on again, undone items included: merge what all annotators agree on now."""
+    adjudication.auto_merge, adjudication.declined = True, []
+    adjudication.save(update_fields=["auto_merge", "declined"])
+    return merge_agreed(adjudication, by=by)
+
+
+@dataclass
+class Row:
+    """One passage of the page: each coder's annotations, the gold items, and its state."""
+
+    passage: Passage
+    columns: list[list[Annotation]] = field(default_factory=list)
+    gold: list[GoldAnnotation] = field(default_factory=list)
+    differs: bool = False
+    open: bool = False
+
+
+def page_rows(project, transcript_id: int, passages: list[Passage], who: list[int]) -> list[Row]:
+    """The rows of one page: three queries (annotations, gold items, their sources)."""
+    ids = [p.pk for p in passages]
+    in_gold = GoldSource.objects.filter(annotation=OuterRef("pk"), version=OuterRef("version"))
+    annotations = (
+        curated(project, transcript_id)
+        .filter(passage_id__in=ids)
+        .annotate(in_gold=Exists(in_gold))
+        .select_related("tag", "target", "target_passage")
+    )
+    by_passage: dict[int, list[Annotation]] = defaultdict(list)
+    for annotation in annotations.order_by("passage_id", "start", "pk"):
+        by_passage[annotation.passage_id].append(annotation)
+    gold_by_passage: dict[int, list[GoldAnnotation]] = defaultdict(list)
+    golds = GoldAnnotation.objects.filter(project=project, passage_id__in=ids)
+    golds = golds.select_related("tag", "target", "target_passage")
+    golds = list(golds.order_by("passage_id", "start", "pk"))
+    sources = defaultdict(list)
+    rows = GoldSource.objects.filter(gold__in=[g.pk for g in golds]).order_by("annotator__username")
+    for gold_id, annotator_id in rows.values_list("gold_id", "annotator_id"):
+        sources[gold_id].append(annotator_id)
+    for gold in golds:
+        gold.source_annotators = sources[gold.pk]
+        gold_by_passage[gold.passage_id].append(gold)
+    result = []
+    for passage in passages:
+        mine = by_passage.get(passage.pk, [])
+        row = Row(passage, gold=gold_by_passage.get(passage.pk, []))
+        keys: dict[int, set] = defaultdict(set)
+        for annotation in mine:
+            keys[annotation.annotator_id].add(item_key(annotation, passage))
+            annotation.decided = annotation.in_gold or annotation.status == "rejected"
+        row.columns = [[a for a in mine if a.annotator_id == user] for user in who]
+        row.differs = bool(mine) and differs(keys, who)
+        row.open = any(not a.decided for a in mine)
+        result.append(row)
+    return result
+
+
+def item_key(annotation: Annotation, passage: Passage) -> tuple:
+    """The exact-match key of an annotation (as `items()` builds it) from loaded objects."""
+    target, answered = annotation.target, annotation.target_passage
+    return (
+        annotation.tag_id,
+        span(
+            passage.pk,
+            annotation.start,
+            annotation.end,
+            len(passage.text),
+            annotation.target_passage_id,
+            annotation.target_id,
+            target.start if target else None,
+            target.end if target else None,
+            len(answered.text) if answered else None,
+        ),
+    )
+
+
+__all__ = ["PAGE_SIZE", "coder_labels", "opened", "open_passages", "page_rows"]
