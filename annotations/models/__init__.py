@@ -8,6 +8,7 @@ from .annotation import (
     StaleAnnotation,
     WrongProject,
     check_one_project,
+    found_in,
     new_request_id,
 )
 from .events import AnnotationEvent, snapshot
@@ -37,6 +38,7 @@ __all__ = [
     "Tag",
     "WrongProject",
     "check_one_project",
+    "found_in",
     "distribute",
     "new_request_id",
     "snapshot",
