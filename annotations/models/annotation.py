@@ -11,6 +11,7 @@ table — admin, workspace, importers, the shell — ends in one of these method
 
 import uuid
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -57,6 +58,13 @@ def found_in(passage: Passage | None, project) -> Passage | None:
     return passage
 
 
+class Links(NamedTuple):
+    passage_id: int | None
+    tag_id: int | None
+    target_id: int | None
+    target_passage_id: int | None
+
+
 def check_one_project(annotations: Iterable["Annotation"]) -> None:
     """Raise WrongProject unless each annotation's passage, target passage and target are
     in its tag's project. A few queries for any number of annotations."""
@@ -66,7 +74,8 @@ def check_one_project(annotations: Iterable["Annotation"]) -> None:
         tag = a._state.fields_cache.get("tag")
         if tag is not None and tag.pk is not None and tag.pk == _fk(a, "tag"):
             tag_project[tag.pk] = tag.project_id
-    annotations = [Annotation(**{f"{name}_id": _fk(a, name) for name in LINKS}) for a in given]
+    # Plain records of the four ids, not model instances: an import checks 20,000 at once.
+    annotations = [Links(*(_fk(a, n.removesuffix("_id")) for n in Links._fields)) for a in given]
     for ids in _chunks({a.tag_id for a in annotations} - set(tag_project)):
         tag_project |= dict(Tag.objects.filter(pk__in=ids).values_list("pk", "project_id"))
     placed = set()  # (passage, project) pairs: a transcript may be in several projects
