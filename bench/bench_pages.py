@@ -11,9 +11,10 @@ multi-join COUNT(DISTINCT) is refused before it runs and recorded as such.
 """
 
 import argparse
+import json
 import time
 
-from common import percentile, quick, save, setup, spread, timed
+from common import RESULTS, percentile, picked, quick, save, setup, spread, timed
 
 
 def sweep_pages(runs: int) -> list[dict]:
@@ -161,14 +162,20 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=5 if quick() else 20)
     options = parser.parse_args()
     setup()
-    pages = sweep_pages(options.runs)
-    actions = {
-        "seed (15 turns, 150 annotations)": tag_cycles("bench-seed", 15, options.cycles),
-        "5,000 turns, 20,000 annotations": tag_cycles("bench", 5000, options.cycles),
-    }
+    pages = sweep_pages(options.runs) if picked("pages") else []
+    actions = {}
+    if picked("tag"):
+        actions = {
+            "seed (15 turns, 150 annotations)": tag_cycles("bench-seed", 15, options.cycles),
+            "5,000 turns, 20,000 annotations": tag_cycles("bench", 5000, options.cycles),
+        }
     for where, summary in actions.items():
         for action, row in summary.items():
             print(f"{where:34} {action:7} p50 {row['p50'] * 1000:8.1f} ms  {row}", flush=True)
+    kept = {}  # the half not measured this time stays as the last run left it
+    if (RESULTS / "pages.json").exists() and not (picked("pages") and picked("tag")):
+        kept = json.loads((RESULTS / "pages.json").read_text())
+    pages, actions = pages or kept.get("pages", []), actions or kept.get("tag_actions", {})
     save("pages", {"pages": pages, "tag_actions": actions})
 
 
