@@ -185,14 +185,16 @@ def _lower(error: Exception) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _put(annotation: Annotation, fields: dict, *, bump: bool = True) -> Annotation:
+def _put(
+    annotation: Annotation, fields: dict, *, bump: bool = True, insert: bool = False
+) -> Annotation:
     for name in SNAPSHOT_FIELDS:
         setattr(annotation, name, fields[name])
     if annotation.target_id and not Annotation.objects.filter(pk=annotation.target_id).exists():
         annotation.target_id = None  # its target was deleted meanwhile; keep the passage link
     if bump:
         annotation.version += 1  # editors holding the undone version must reload
-    annotation.save()
+    annotation.save(force_insert=insert)  # insert: no UPDATE tried first for a row known gone
     return annotation
 
 
@@ -200,7 +202,7 @@ def _recreate(fields: dict, version: int) -> Annotation:
     # Under its old id and at the version it was removed at, so the events before this one
     # (which expect that version) can still be undone, and links and history point at it.
     annotation = Annotation(pk=fields["id"], version=version)
-    annotation = _put(annotation, fields, bump=False)
+    annotation = _put(annotation, fields, bump=False, insert=True)
     AnnotationEvent.objects.about(annotation.pk).update(annotation=annotation)
     return annotation
 

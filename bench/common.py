@@ -26,7 +26,7 @@ def quick() -> bool:
 
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
-    if not url:
+    if not url or url == f"sqlite:///{DATA / 'bench.sqlite3'}":  # unset, or a child's (setup())
         DATA.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{DATA / 'bench.sqlite3'}"
     name = url.rsplit("/", 1)[1].split("?")[0]
@@ -101,7 +101,7 @@ def save(section: str, data: dict) -> None:
     from django.db import connection
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    data = {**data, "measured": datetime.now(UTC).isoformat(timespec="minutes")}
+    data = {**data, "measured": f"{datetime.now(UTC):%Y-%m-%d %H:%M}"}
     data["database"] = connection.vendor
     (RESULTS / f"{section}.json").write_text(json.dumps(data, indent=1, default=str))
 

@@ -55,7 +55,7 @@ def main() -> int:
         for stale in RESULTS.glob("*.json"):
             stale.unlink()
     meta = {
-        "started": datetime.now(UTC).isoformat(timespec="minutes"),
+        "started": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "load_at_start": os.getloadavg(),
         "items": sorted(items),
     }
