@@ -41,7 +41,7 @@ serve: install
 	DEBUG=0 exec $(BIN)/gunicorn --config config/gunicorn.py config.wsgi
 
 bench: install
-	$(BIN)/python bench/run.py
+	BENCH=$(BENCH) $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from transcripts.models import Passage
 
 from .export import FORMATS, Selection
-from .models import Annotation, Membership, Tag, quote_of, span_problem
+from .models import Annotation, Membership, Tag, found_in, quote_of, span_problem
 
 BIGINT_MAX = 2**63 - 1
 
@@ -30,12 +30,21 @@ class IdChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField that says "not a valid choice" to an id no database column can hold,
     instead of letting the lookup raise OverflowError (SQLite) or ValueError (5,000 digits)."""
 
+    loaded: list | None = None  # the choices, if the request has read them already
+
     def to_python(self, value):
         if value not in self.empty_values and whole_number(value) is None:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )
-        return super().to_python(value)
+        if self.loaded is None or value in self.empty_values:
+            return super().to_python(value)
+        found = next((choice for choice in self.loaded if choice.pk == int(value)), None)
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return found
 
 
 class TargetMixin:
@@ -50,6 +59,7 @@ class TargetMixin:
                 "passage__turn__speaker", "tag"
             )
             target = visible.filter(pk=target_id, passage__transcript=self.transcript).first()
+            found_in(target and target.passage, self.membership.project)
             if target is None:
                 self.add_error(None, "The target is not an annotation in this transcript.")
                 return
@@ -58,7 +68,10 @@ class TargetMixin:
                 return
             data["target"], data["target_passage"] = target, target.passage
         elif passage_id:
-            target_passage = self.transcript.passages.filter(pk=passage_id).first()
+            target_passage = self.transcript.passages.filter(pk=passage_id)
+            target_passage = found_in(
+                target_passage.select_related("turn__speaker").first(), self.membership.project
+            )
             if target_passage is None:
                 self.add_error(None, "The target passage is not in this transcript.")
                 return
@@ -85,12 +98,16 @@ class AnnotationCreateForm(TargetMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.membership, self.transcript = membership, transcript
         self.fields["tag"].queryset = membership.project.tags.all()
+        self.fields["tag"].loaded = membership.project.tag_list()  # shared with the page
 
     def clean(self):
         data = super().clean()
         passage = None
         if data.get("passage") is not None:
-            passage = self.transcript.passages.filter(pk=data["passage"]).first()
+            passage = self.transcript.passages.filter(pk=data["passage"])
+            passage = found_in(
+                passage.select_related("turn__speaker").first(), self.membership.project
+            )
             if passage is None:
                 self.add_error(None, "That passage is not in this transcript.")
         data["passage"] = passage
@@ -133,6 +150,7 @@ class AnnotationEditForm(TargetMixin, forms.Form):
         self.membership, self.annotation = membership, annotation
         self.transcript = annotation.passage.transcript
         self.fields["tag"].queryset = membership.project.tags.all()
+        self.fields["tag"].loaded = membership.project.tag_list()  # shared with the page
         self.attribute_errors: dict[str, str] = {}
 
     def clean(self):

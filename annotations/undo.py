@@ -10,7 +10,7 @@ reviewed work. Each bumps the version, so an editor holding the old one gets a 4
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from .models import Annotation, AnnotationEvent, Membership, StaleAnnotation, snapshot
@@ -28,6 +28,7 @@ class Outcome:
     event: AnnotationEvent
     message: str
     touched: set[int]  # passages whose fragments changed
+    loaded: tuple = ()  # of those, the passages read already (with turn and speaker)
 
 
 UNDO_WORDS = {
@@ -50,23 +51,24 @@ def latest_event_id(membership: Membership, transcript) -> int:
 
 @transaction.atomic
 def undo_last(*, membership: Membership, transcript, page_events: int | None = None) -> Outcome:
-    mine = AnnotationEvent.objects.of(membership, transcript).select_for_update()
+    mine = AnnotationEvent.objects.of(membership, transcript).select_for_update(of=("self",))
+    mine = mine.annotate(changed_since=_changed_since(membership))
     # Reviews are not undone here, and moves belong to the structure change that made them.
     actions = mine.filter(undone=False).exclude(action__in=[Action.REVIEW, Action.MOVE])
     event = actions.order_by("-pk").first()
     if event is None:
         raise Refused("Nothing to undo in this transcript.")
-    annotation = _current(event)
+    annotation, answers = _current(event)
     _check_untouched(event, annotation, membership, undoing=True)
     touched = _passages(event.before, event.after)
     if event.action == Action.CREATE:
-        described = _describable(annotation).describe()
-        touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
+        described = annotation.describe()
+        touched |= answers
         event.version_after = annotation.version  # redo brings it back at this version
         annotation.delete()
     elif event.action == Action.UPDATE:
         annotation = _put(annotation, event.before)
-        described = _describable(annotation).describe()
+        described = _describable(annotation, membership).describe()
         event.version_after = annotation.version
     else:
         annotation = _recreate(event.before, event.version_after or event.before["version"])
@@ -74,7 +76,7 @@ def undo_last(*, membership: Membership, transcript, page_events: int | None = N
             pk__in=event.before.get("answered_by", []), target__isnull=True
         ).update(target=annotation)
         touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
-        described = _describable(annotation).describe()
+        described = _describable(annotation, membership).describe()
         event.version_after = annotation.version
     event.undone, event.undone_at = True, timezone.now()
     event.save(update_fields=["undone", "undone_at", "version_after"])
@@ -82,7 +84,8 @@ def undo_last(*, membership: Membership, transcript, page_events: int | None = N
     if page_events is not None and event.pk <= page_events:
         when = timezone.localtime(event.created_at).strftime("%-d %b, %H:%M")
         message = f"Undone an action from before this page was loaded ({when}): {message}"
-    return Outcome(event, message, touched - {None})
+    loaded = (annotation._state.fields_cache.get("passage"),) if annotation else ()
+    return Outcome(event, message, touched - {None}, tuple(p for p in loaded if p))
 
 
 @transaction.atomic
@@ -91,7 +94,7 @@ def redo_last(*, membership: Membership, transcript) -> Outcome:
     event = mine.filter(undone=True).order_by("-undone_at", "-pk").first()
     if event is None or mine.filter(undone=False, pk__gt=event.pk).exists():
         raise Refused("Nothing to redo: redo replays what you undid, until you do something new.")
-    annotation = _current(event)
+    annotation, answers = _current(event)
     _check_untouched(event, annotation, membership, undoing=False)
     touched = _passages(event.before, event.after)
     if event.action == Action.CREATE:
@@ -101,14 +104,14 @@ def redo_last(*, membership: Membership, transcript) -> Outcome:
         except IntegrityError:
             raise Refused("Not redone: you have tagged exactly this again meanwhile.") from None
         event.version_after = annotation.version
-        described = _describable(annotation).describe()
+        described = _describable(annotation, membership).describe()
     elif event.action == Action.UPDATE:
         annotation = _put(annotation, event.after)
         event.version_after = annotation.version
-        described = _describable(annotation).describe()
+        described = _describable(annotation, membership).describe()
     else:
-        described = _describable(annotation).describe()
-        touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
+        described = annotation.describe()
+        touched |= answers
         event.version_after = annotation.version  # undo brings it back at this version
         annotation.delete()
     event.undone, event.undone_at = False, None
@@ -117,8 +120,23 @@ def redo_last(*, membership: Membership, transcript) -> Outcome:
     return Outcome(event, message, touched - {None})
 
 
-def _current(event: AnnotationEvent) -> Annotation | None:
-    return Annotation.objects.select_for_update().filter(pk=event.subject).first()
+def _changed_since(membership: Membership) -> Exists:
+    """Whether a colleague's later event about the same annotation stands (see below)."""
+    later = AnnotationEvent.objects.filter(
+        subject=OuterRef("subject"), pk__gt=OuterRef("pk"), undone=False
+    )
+    return Exists(later.exclude(user=membership.user))
+
+
+def _current(event: AnnotationEvent) -> tuple[Annotation | None, set[int]]:
+    """The annotation, locked, with what describe() reads; and the passages of those answering
+    it (locked too: removing it clears their target). One query."""
+    rows = Annotation.objects.select_for_update(of=("self",)).filter(
+        Q(pk=event.subject) | Q(target=event.subject)
+    )
+    rows = list(rows.select_related("tag", "passage__turn__speaker").order_by("pk"))
+    annotation = next((row for row in rows if row.pk == event.subject), None)
+    return annotation, {row.passage_id for row in rows if row.target_id == event.subject}
 
 
 def _check_untouched(event, annotation, membership, *, undoing: bool) -> None:
@@ -138,14 +156,16 @@ def _check_untouched(event, annotation, membership, *, undoing: bool) -> None:
         )
     # Every write records an event, so "changed since" is a colleague's later event that stands
     # (one they undid themselves does not count). Our own later ones are undone already.
-    later = (
-        AnnotationEvent.objects.about(event.subject)
-        .filter(pk__gt=event.pk, undone=False)
-        .exclude(user=membership.user)
-        .select_related("user")
-        .order_by("-pk")
-        .first()
-    )
+    later = None
+    if getattr(event, "changed_since", True):  # read with the event: only a refusal looks
+        later = (
+            AnnotationEvent.objects.about(event.subject)
+            .filter(pk__gt=event.pk, undone=False)
+            .exclude(user=membership.user)
+            .select_related("user")
+            .order_by("-pk")
+            .first()
+        )
     if later is not None:
         done = "deleted" if later.action == Action.DELETE else "changed"
         when = timezone.localtime(later.created_at).strftime("%-d %b, %H:%M")
@@ -167,14 +187,16 @@ def _lower(error: Exception) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _put(annotation: Annotation, fields: dict, *, bump: bool = True) -> Annotation:
+def _put(
+    annotation: Annotation, fields: dict, *, bump: bool = True, insert: bool = False
+) -> Annotation:
     for name in SNAPSHOT_FIELDS:
         setattr(annotation, name, fields[name])
     if annotation.target_id and not Annotation.objects.filter(pk=annotation.target_id).exists():
         annotation.target_id = None  # its target was deleted meanwhile; keep the passage link
     if bump:
         annotation.version += 1  # editors holding the undone version must reload
-    annotation.save()
+    annotation.save(force_insert=insert)  # insert: no UPDATE tried first for a row known gone
     return annotation
 
 
@@ -182,7 +204,7 @@ def _recreate(fields: dict, version: int) -> Annotation:
     # Under its old id and at the version it was removed at, so the events before this one
     # (which expect that version) can still be undone, and links and history point at it.
     annotation = Annotation(pk=fields["id"], version=version)
-    annotation = _put(annotation, fields, bump=False)
+    annotation = _put(annotation, fields, bump=False, insert=True)
     AnnotationEvent.objects.about(annotation.pk).update(annotation=annotation)
     return annotation
 
@@ -191,8 +213,16 @@ def _passages(*snapshots) -> set[int]:
     return {s.get(key) for s in snapshots if s for key in ("passage_id", "target_passage_id")}
 
 
-def _describable(annotation: Annotation) -> Annotation:
-    return Annotation.objects.select_related("tag", "passage__turn__speaker").get(pk=annotation.pk)
+def _describable(annotation: Annotation, membership: Membership) -> Annotation:
+    # describe() reads the tag and the passage's speaker: use them if loaded, else read again.
+    passage = annotation._state.fields_cache.get("passage")
+    tags = {tag.pk: tag for tag in membership.project.tag_list()}
+    if passage is None or passage.pk != annotation.passage_id or annotation.tag_id not in tags:
+        return Annotation.objects.select_related("tag", "passage__turn__speaker").get(
+            pk=annotation.pk
+        )
+    annotation.tag = tags[annotation.tag_id]
+    return annotation
 
 
 __all__ = ["Outcome", "Refused", "latest_event_id", "redo_last", "snapshot", "undo_last"]

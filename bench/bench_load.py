@@ -1,6 +1,6 @@
 """Item 7 of issue 10: 20 simulated annotators against `make serve` (gunicorn) on PostgreSQL.
 
-    DATABASE_URL=postgres://… python bench/bench_load.py [--users 20] [--seconds 60] [--port 8201]
+    DATABASE_URL=postgres://… python bench/bench_load.py [--users 20] [--seconds 60] [--port 8106]
 
 Starts `make serve` on 127.0.0.1:<port> (its own process group, stopped at the end), logs 20
 annotators in (sessions written to the database), and has each tag a new passage of the
@@ -139,7 +139,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=15 if quick() else 60)
-    parser.add_argument("--port", type=int, default=8201)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8106)))
     options = parser.parse_args()
     setup()
     from django.db import connection

@@ -14,7 +14,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / ".data"
-RESULTS = ROOT / "bench" / ".results"
+# One folder of figures per database, so a SQLite run and a PostgreSQL run never mix.
+VENDOR = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+RESULTS = ROOT / "bench" / ".results" / VENDOR
 sys.path.insert(0, str(ROOT))
 
 
@@ -24,7 +26,7 @@ def quick() -> bool:
 
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
-    if not url:
+    if not url or url == f"sqlite:///{DATA / 'bench.sqlite3'}":  # unset, or a child's (setup())
         DATA.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{DATA / 'bench.sqlite3'}"
     name = url.rsplit("/", 1)[1].split("?")[0]
@@ -93,8 +95,21 @@ def timed(function, *, runs: int, slow: float = 2.0, budget: float = 60.0):
 
 
 def save(section: str, data: dict) -> None:
+    """Leave a step's figures for report.py, saying when and on which database."""
+    from datetime import UTC, datetime
+
+    from django.db import connection
+
     RESULTS.mkdir(parents=True, exist_ok=True)
+    data = {**data, "measured": f"{datetime.now(UTC):%Y-%m-%d %H:%M}"}
+    data["database"] = connection.vendor
     (RESULTS / f"{section}.json").write_text(json.dumps(data, indent=1, default=str))
+
+
+def picked(item: str) -> bool:
+    """Whether `make bench BENCH=...` asked for this item (all of them when BENCH is unset)."""
+    names = {n.strip() for n in os.environ.get("BENCH", "").split(",") if n.strip()}
+    return not names or item in names
 
 
 def ms(value: float) -> str:

@@ -9,6 +9,7 @@ from .annotation import (
     StaleAnnotation,
     WrongProject,
     check_one_project,
+    found_in,
     new_request_id,
 )
 from .events import AnnotationEvent, snapshot
@@ -51,6 +52,7 @@ __all__ = [
     "Tag",
     "WrongProject",
     "check_one_project",
+    "found_in",
     "distribute",
     "get_work",
     "release_stale",

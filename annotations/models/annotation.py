@@ -12,6 +12,7 @@ reason they set the quote from the passage and the offsets (quotes.py): it is ne
 
 import uuid
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -48,6 +49,24 @@ def _fk(annotation, name: str):
     return value
 
 
+FOUND_IN = "found_in_project"  # set by found_in(): the project a passage was looked up through
+
+
+def found_in(passage: Passage | None, project) -> Passage | None:
+    """Mark a passage the caller looked up through `project` (its transcripts): the write's
+    one-project check then trusts that lookup instead of asking the database again."""
+    if passage is not None:
+        setattr(passage, FOUND_IN, project.pk)
+    return passage
+
+
+class Links(NamedTuple):
+    passage_id: int | None
+    tag_id: int | None
+    target_id: int | None
+    target_passage_id: int | None
+
+
 def check_one_project(annotations: Iterable["Annotation"], texts: dict | None = None) -> None:
     """Raise WrongProject unless each annotation's passage, target passage and target are
     in its tag's project. A few queries for any number of annotations. The passages' texts,
@@ -58,19 +77,31 @@ def check_one_project(annotations: Iterable["Annotation"], texts: dict | None = 
         tag = a._state.fields_cache.get("tag")
         if tag is not None and tag.pk is not None and tag.pk == _fk(a, "tag"):
             tag_project[tag.pk] = tag.project_id
-    annotations = [Annotation(**{f"{name}_id": _fk(a, name) for name in LINKS}) for a in given]
+    # Plain records of the four ids, not model instances: an import checks 20,000 at once.
+    annotations = [Links(*(_fk(a, n.removesuffix("_id")) for n in Links._fields)) for a in given]
     for ids in _chunks({a.tag_id for a in annotations} - set(tag_project)):
         tag_project |= dict(Tag.objects.filter(pk__in=ids).values_list("pk", "project_id"))
-    passages = {a.passage_id for a in annotations} | {a.target_passage_id for a in annotations}
     placed = set()  # (passage, project) pairs: a transcript may be in several projects
-    for ids in _chunks(passages - {None}):
+    target_project = {}
+    for a in given:  # a passage the caller found through the tag's project needs no query
+        project = tag_project.get(_fk(a, "tag"))
+        for name in ("passage", "target_passage"):
+            passage = a._state.fields_cache.get(name)
+            if passage is not None and getattr(passage, FOUND_IN, None) == project:
+                placed.add((passage.pk, project))
+        target = a._state.fields_cache.get("target")
+        if target is not None and "tag" in target._state.fields_cache:
+            target_project[target.pk] = target.tag.project_id
+    passages = {a.passage_id for a in annotations} | {a.target_passage_id for a in annotations}
+    for ids in _chunks(passages - {None} - {pk for pk, _ in placed}):
         rows = Passage.objects.filter(pk__in=ids, transcript__projects__isnull=False)
+        if texts is None:
+            placed |= set(rows.values_list("pk", "transcript__projects"))
+            continue
         for pk, project, text in rows.values_list("pk", "transcript__projects", "text"):
             placed.add((pk, project))
-            if texts is not None:
-                texts.setdefault(pk, text)  # a text given (not saved yet) wins
-    target_project = {}
-    for ids in _chunks({a.target_id for a in annotations} - {None}):
+            texts.setdefault(pk, text)  # a text given (not saved yet) wins
+    for ids in _chunks({a.target_id for a in annotations} - {None} - set(target_project)):
         rows = Annotation.objects.filter(pk__in=ids).values_list("pk", "tag__project_id")
         target_project |= dict(rows)
     for a in annotations:
@@ -411,11 +442,13 @@ class Annotation(models.Model):
             self.quote[:60] or f"passage {self.passage_id}"
         )  # no FK hops: admin lists stay one query
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, links_unchanged: bool = False, **kwargs):
+        # links_unchanged: the caller knows the passage, targets and tag's project are as
+        # they were when last checked (apply_change compares them), so no check is needed.
         fields = kwargs.get("update_fields")
         names = None if fields is None else {f.removesuffix("_id") for f in fields}
         texts = {}
-        if names is None or LINKS & names:
+        if not links_unchanged and (names is None or LINKS & names):
             check_one_project([self], texts)
         if names is None or QUOTE_INPUTS & names:
             set_quotes([self], texts)  # whatever quote the caller set, the stored one is the text's
@@ -495,27 +528,56 @@ class Annotation(models.Model):
             if "status" not in fields:
                 current.edited_by(by)
             current.version += 1
-            current.save()
+            self._share_loaded(current)
+            current.save(links_unchanged=self._same_links(before, current))
             current.record(
                 by, AnnotationEvent.Action.UPDATE, before=before, after=snapshot(current)
             )
         for name in [f.attname for f in self._meta.concrete_fields]:
             setattr(self, name, getattr(current, name))
+        for name, value in fields.items():  # keep the related objects given, not re-read
+            if name in LINKS:
+                setattr(self, name, value)
         return current
 
-    def remove(self, by, expected_version: int | None = None) -> None:
-        """Delete it as `by`, if still at `expected_version` (None: whatever it is now)."""
+    def _share_loaded(self, current: "Annotation") -> None:
+        # The locked copy is the same row: lend it what this copy has loaded (its passage for
+        # the event's transcript, its tag for the project check) instead of querying again.
+        for name in ("passage", "tag"):
+            loaded = self._state.fields_cache.get(name)
+            if loaded is not None and loaded.pk == getattr(current, f"{name}_id"):
+                current._state.fields_cache.setdefault(name, loaded)
+
+    def _same_links(self, before: dict, current: "Annotation") -> bool:
+        """True if only the tag may have changed, to another tag of the same project."""
+        if any(before[f"{n}_id"] != getattr(current, f"{n}_id") for n in LINKS - {"tag"}):
+            return False
+        if before["tag_id"] == current.tag_id:
+            return True
+        old, new = self._state.fields_cache.get("tag"), current._state.fields_cache.get("tag")
+        return bool(old and new and old.pk == before["tag_id"] and new.pk == current.tag_id
+                    and old.project_id == new.project_id)  # fmt: skip
+
+    def remove(self, by, expected_version: int | None = None) -> set[int]:
+        """Delete it as `by`, if still at `expected_version` (None: whatever it is now).
+
+        Returns the passages of the annotations that answered it: their link is gone.
+        """
         by = self.member(by)
         with transaction.atomic():
-            current = Annotation.objects.select_for_update().filter(pk=self.pk).first()
+            # The row and those answering it, locked in one query: their target is cleared.
+            rows = Annotation.objects.select_for_update().filter(Q(pk=self.pk) | Q(target=self.pk))
+            rows = list(rows.order_by("pk"))
+            current = next((row for row in rows if row.pk == self.pk), None)
             if current is None or expected_version not in (None, current.version):
                 raise StaleAnnotation.about(self.pk, current)
-            before = snapshot(current) | {
-                # Undo restores the links others made to it.
-                "answered_by": list(current.answered_by.values_list("pk", flat=True)),
-            }
+            answers = [row for row in rows if row.target_id == self.pk]
+            # Undo restores the links others made to it.
+            before = snapshot(current) | {"answered_by": [row.pk for row in answers]}
+            self._share_loaded(current)
             current.record(by, AnnotationEvent.Action.DELETE, before=before)
             current.delete()
+        return {row.passage_id for row in answers}
 
     def edited_by(self, membership: Membership) -> bool:
         """Note an edit by `membership`: an annotator's edit of reviewed work goes back to review.

@@ -152,6 +152,17 @@ class Project(models.Model):
     def passages(self):
         return Passage.objects.filter(transcript__projects=self)
 
+    def tag_list(self) -> list:
+        """The tags in order, read once per loaded project (a form and a page both use them).
+
+        A method, not a property: a template given `project.tag_list` calls it only if it
+        renders the tags, so an answer without them does not read them."""
+        if self._tag_list is None:
+            self._tag_list = list(self.tags.all())
+        return self._tag_list
+
+    _tag_list = None
+
     def membership_of(self, user) -> "Membership | None":
         """The user's membership here; a superuser who is not a member acts as an owner."""
         if not user.is_authenticated:

@@ -20,25 +20,27 @@ from .. import undo as history
 from ..access import membership_or_404
 from ..forms import AnnotationCreateForm, AnnotationEditForm
 from ..models import Annotation, DuplicateAnnotation, Membership, StaleAnnotation, new_request_id
-from .workspace import (
-    display_passages,
-    load_workspace,
-    whole_number,
-    workspace_context,
-)
+from .workspace import load_workspace, touched_passages, whole_number, workspace_context
 
 
 def changes(
-    request, membership, transcript, passage_ids, annotation_ids=(), *, status=200, **extra
+    request,
+    membership,
+    transcript,
+    passage_ids,
+    annotation_ids=(),
+    *,
+    status=200,
+    known=(),
+    **extra,
 ):
     """The fragments an action changed, as one htmx response of out-of-band swaps: the
     passages touched, each touched item of the list, the counts. Its size does not grow
-    with the number of annotations in the transcript."""
+    with the number of annotations in the transcript, nor its queries: the touched passages
+    (`known` ones not read again) and their annotations, then one query of figures."""
     context = workspace_context(request, membership, transcript, **extra)
-    context["changed"] = display_passages(membership).filter(
-        transcript=transcript, pk__in=[pk for pk in passage_ids if pk]
-    )
-    context["panel_changes"] = context["panel"].changes(annotation_ids)
+    context["changed"] = touched_passages(membership, transcript, passage_ids, known)
+    context["panel_changes"] = context["panel"].changes(annotation_ids, context["changed"])
     response = TemplateResponse(
         request, "annotations/workspace.html#changes", context, status=status
     )
@@ -61,14 +63,16 @@ def refuse(request, membership, transcript, reasons, *, status=400, annotation=N
 def load_annotation(request, slug: str, annotation_id: int) -> tuple[Membership, Annotation]:
     membership = membership_or_404(request, slug)
     annotation = get_object_or_404(
-        Annotation.objects.visible_to(membership).select_related(
+        Annotation.objects.visible_to(membership)
+        .select_related(
             "tag",
             "annotator",
             "passage__transcript",
             "passage__turn__speaker",
             "target_passage__turn__speaker",
             "target",
-        ),
+        )
+        .defer("passage__transcript__original_text"),  # megabytes, and no fragment shows it
         pk=annotation_id,
     )
     return membership, annotation
@@ -114,7 +118,8 @@ def annotation_create(request: HttpRequest, slug: str, transcript_id: int) -> Ht
         messages.success(request, f"Tagged as {annotation.tag.name}.")
         return back_to(transcript, membership)
     touched = [annotation.passage_id, annotation.target_passage_id]
-    return changes(request, membership, transcript, touched, [annotation.pk])
+    known = [form.cleaned_data["passage"], form.cleaned_data["target_passage"]]
+    return changes(request, membership, transcript, touched, [annotation.pk], known=known)
 
 
 def details_context(membership, annotation, form=None, *, data=None, tag=None, **extra) -> dict:
@@ -189,6 +194,7 @@ def annotation_update(request, membership: Membership, annotation: Annotation) -
             reasons, **details_context(membership, annotation, form, data=request.POST, tag=tag)
         )
     before = {annotation.passage_id, annotation.target_passage_id}
+    loaded_before = [annotation.passage, annotation.target_passage]
     version = form.cleaned_data["version"]
     was = annotation.status
     try:
@@ -211,7 +217,7 @@ def annotation_update(request, membership: Membership, annotation: Annotation) -
         )
         extra = details_context(membership, current, stale=True, yours=yours)
         return refused([reason], status=409, **extra)
-    annotation = load_annotation(request, membership.project.slug, annotation.pk)[1]
+    # apply_change updated `annotation` and its related objects in place: no re-read.
     if annotation.status != was:
         messages.warning(request, "Saved. A curator had reviewed it: it is back for review.")
     else:
@@ -220,7 +226,8 @@ def annotation_update(request, membership: Membership, annotation: Annotation) -
         return back_to(transcript, membership, annotation)
     touched = before | {annotation.target_passage_id}
     extra = details_context(membership, annotation)
-    return changes(request, membership, transcript, touched, [annotation.pk], **extra)
+    known = [annotation.passage, annotation.target_passage, *loaded_before]
+    return changes(request, membership, transcript, touched, [annotation.pk], known=known, **extra)
 
 
 @require_POST
@@ -232,16 +239,18 @@ def annotation_delete(request: HttpRequest, slug: str, annotation_id: int) -> Ht
         reason = "You can delete only your own annotations."
         return refuse(request, membership, transcript, [reason], status=403, annotation=annotation)
     touched = {annotation.passage_id, annotation.target_passage_id}
-    touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
     described = annotation.describe()
     try:
-        annotation.remove(membership, whole_number(request.POST.get("version")))
+        touched |= annotation.remove(membership, whole_number(request.POST.get("version")))
     except StaleAnnotation as stale:
         return refuse(request, membership, transcript, [f"Not deleted: {stale}"], status=409)
     messages.info(request, f"Deleted the {described}. Press u to undo.")
     if not request.htmx:
         return back_to(transcript, membership)
-    return changes(request, membership, transcript, touched, [annotation.pk], clear_details=True)
+    known = [annotation.passage, annotation.target_passage]
+    return changes(
+        request, membership, transcript, touched, [annotation.pk], known=known, clear_details=True
+    )
 
 
 @require_POST
@@ -267,5 +276,7 @@ def replay(request, membership, transcript, verb, **options) -> HttpResponse:
     messages.info(request, outcome.message)
     if not request.htmx:
         return back_to(transcript, membership)
-    touched, changed = outcome.touched, [outcome.event.subject]
-    return changes(request, membership, transcript, touched, changed, clear_details=True)
+    touched, changed, known = outcome.touched, [outcome.event.subject], outcome.loaded
+    return changes(
+        request, membership, transcript, touched, changed, known=known, clear_details=True
+    )

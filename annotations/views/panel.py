@@ -10,10 +10,11 @@ successor" — out-of-band swaps whose size does not depend on how many annotati
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Q, Value
+from django.db.models import Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from ..models import Annotation, Membership
+from .figures import Figures, SubqueryCount
 
 PAGE = 50
 
@@ -62,7 +63,11 @@ class Panel:
     membership: Membership
     transcript: object
     filters: object
-    after: Key | None = None
+    after: Key | None
+    figures: Figures
+
+    def __post_init__(self):
+        self.figures.ask(panel_count=SubqueryCount(self.annotations))
 
     @cached_property
     def annotations(self):
@@ -100,21 +105,34 @@ class Panel:
         last = self._rows[PAGE - 1]
         return str(Key(last.passage.position, last.start_key, last.pk))
 
-    @cached_property
+    @property
     def count(self) -> int:
-        return self.annotations.count()
+        return self.figures["panel_count"]
 
-    def changes(self, pks) -> list[Change]:
-        """For each touched annotation: its item as it is now (or None), and where it goes."""
+    def listed(self, annotation: Annotation) -> bool:
+        """Whether the list, as filtered, shows this annotation (already known visible)."""
+        f = self.filters
+        return (
+            annotation.passage.transcript_id == self.transcript.pk
+            and (not f.panel_tag or annotation.tag_id == f.panel_tag)
+            and (not f.panel_speaker or annotation.passage.turn.speaker_id == f.panel_speaker)
+        )
+
+    def changes(self, pks, passages=()) -> list[Change]:
+        """For each touched annotation: its item as it is now (or None), and where it goes.
+
+        The items come from the touched `passages` (views.workspace.touched_passages: their
+        annotations are loaded already). The successors are asked of the answer's figures, so
+        they cost no query of their own.
+        """
         pks = [pk for pk in pks if pk]
-        items = {a.pk: a for a in self.shown().filter(pk__in=pks)}
-        out = []
-        for pk in pks:
-            item = items.get(pk)
-            successor = None
-            if item is not None:
-                key = Key(item.passage.position, item.start_key, item.pk)
-                successor = self.annotations.filter(key.after()).values_list("pk", flat=True)
-                successor = successor.first()
-            out.append(Change(pk, item, successor))
-        return out
+        # Every action touches its annotations' passages, so one not found there is gone.
+        items = {a.pk: a for p in passages for a in p.shown if a.pk in pks and self.listed(a)}
+        for pk, item in items.items():
+            key = Key(item.passage.position, -1 if item.start is None else item.start, pk)
+            after = self.annotations.filter(key.after()).values("pk")[:1]
+            self.figures.ask(**{f"successor_{pk}": Subquery(after)})
+        return [
+            Change(pk, items.get(pk), self.figures[f"successor_{pk}"] if pk in items else None)
+            for pk in pks
+        ]

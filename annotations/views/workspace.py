@@ -9,7 +9,7 @@ from functools import cached_property, partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -24,6 +24,7 @@ from ..access import membership_or_404, transcript_or_404
 from ..forms import whole_number
 from ..models import Annotation, Membership, Progress
 from ..undo import latest_event_id
+from .figures import Figures, SubqueryCount
 from .panel import Key, Panel
 
 CHUNK_TURNS = 25  # the first screen renders this many turns; the rest load as they scroll in
@@ -117,54 +118,100 @@ class Chunk:
         return self._rows[CHUNK_TURNS].position if len(self._rows) > CHUNK_TURNS else None
 
 
-@dataclass
 class ProgressSummary:
-    membership: Membership
-    transcript: Transcript
+    """My progress in this transcript: read from the answer's one query of figures."""
 
-    @cached_property
-    def record(self) -> Progress | None:
-        return Progress.objects.filter(
-            project=self.membership.project,
-            transcript=self.transcript,
-            user_id=self.membership.user_id,
-        ).first()
+    def __init__(self, membership: Membership, transcript: Transcript, figures: Figures):
+        self.figures = figures
+        mine = Annotation.objects.in_project(membership.project).filter(
+            annotator_id=membership.user_id, passage__transcript=transcript
+        )
+        passages = Passage.objects.filter(transcript_id=transcript.pk)
+        record = Progress.objects.filter(
+            project=membership.project, transcript_id=transcript.pk, user_id=membership.user_id
+        ).order_by("pk")[:1]
+        figures.ask(
+            progress_total=SubqueryCount(passages.filter(kind=Passage.Kind.SPEECH)),
+            # "mine" is a subquery, never a join counted distinct.
+            progress_tagged=SubqueryCount(passages.filter(pk__in=mine.values("passage"))),
+            progress_seen=Subquery(record.values("seen_passages")),
+            progress_done_at=Subquery(record.values("done_at")),
+        )
 
-    @cached_property
+    @property
     def counts(self) -> dict:
-        # One pass over the passages; "mine" is a subquery, never a join counted distinct.
-        mine = Annotation.objects.in_project(self.membership.project).filter(
-            annotator_id=self.membership.user_id, passage__transcript=self.transcript
-        )
-        return self.transcript.passages.aggregate(
-            total=Count("pk", filter=Q(kind=Passage.Kind.SPEECH)),
-            tagged=Count("pk", filter=Q(pk__in=mine.values("passage"))),
-        )
+        return {"total": self.figures["progress_total"], "tagged": self.figures["progress_tagged"]}
+
+    @property
+    def seen_passages(self) -> int:
+        return self.figures["progress_seen"] or 0
 
     @property
     def seen(self) -> int:
-        return min(self.record.seen_passages, self.counts["total"]) if self.record else 0
+        return min(self.seen_passages, self.counts["total"])
 
     @property
     def done(self) -> bool:
-        return bool(self.record and self.record.done_at)
+        return self.figures["progress_done_at"] is not None
+
+
+def touched_passages(membership: Membership, transcript, ids, known=()) -> list:
+    """The passages an action touched, as their partial shows them: two queries at most.
+
+    `known` are passages the request has loaded already (the form's, the annotation's own):
+    they are not fetched again. Their annotations and the annotations answering them come in
+    one query, shared out here, rather than a prefetch each.
+    """
+    ids = {pk for pk in ids if pk}
+    known = {p.pk: p for p in known if p is not None and p.pk in ids}
+    rest = Passage.objects.filter(transcript=transcript, pk__in=ids - set(known))
+    passages = sorted(
+        [p for p in known.values() if p.transcript_id == transcript.pk]
+        + (list(rest.select_related("turn__speaker")) if ids - set(known) else []),
+        key=lambda p: p.position,
+    )
+    if not passages:
+        return []
+    found = [p.pk for p in passages]
+    related = (
+        Annotation.objects.visible_to(membership)
+        .filter(Q(passage_id__in=found) | Q(target_passage_id__in=found))
+        .select_related(
+            "tag",
+            "annotator",
+            "target__tag",
+            "passage__turn__speaker",
+            "target_passage__turn__speaker",
+        )  # fmt: skip
+        .order_by("passage", "start", "pk")
+    )
+    for passage in passages:
+        passage.shown, passage.disputes = [], []
+    by_pk = {p.pk: p for p in passages}
+    for annotation in related:
+        if annotation.passage_id in by_pk:
+            by_pk[annotation.passage_id].shown.append(annotation)
+        if annotation.target_passage_id in by_pk:
+            by_pk[annotation.target_passage_id].disputes.append(annotation)
+    return passages
 
 
 def workspace_context(request: HttpRequest, membership: Membership, transcript, **extra) -> dict:
     query = request.POST if request.method == "POST" else request.GET
     filters = Filters.from_query(query)
     project = membership.project
-    panel = Panel(membership, transcript, filters, Key.parse(query.get("panel_after")))
+    figures = Figures(project)
+    panel = Panel(membership, transcript, filters, Key.parse(query.get("panel_after")), figures)
     return {
         "project": project,
         "membership": membership,
         "transcript": transcript,
-        "tags": project.tags.all(),
+        "tags": project.tag_list,
         "speakers": transcript.speakers.all(),
         "filters": filters,
         "chunk": Chunk(membership, transcript, filters, whole_number(query.get("from")) or 0),
         "panel": panel,  # a page of the list, evaluated only if a template asks
-        "progress": ProgressSummary(membership, transcript),
+        "progress": ProgressSummary(membership, transcript, figures),
         "names": annotator_names(membership),
         "workspace_url": reverse("annotations:workspace", args=[project.slug, transcript.pk]),
         "selected": None,

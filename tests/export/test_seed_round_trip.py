@@ -80,3 +80,31 @@ def test_seed_exports_alike_everywhere_and_comes_back_whole(client, seed_project
     relinked = [r for r in again if r["target_annotation_id"]]
     assert relinked
     assert {r["target_annotation_id"] for r in relinked} <= {r["annotation_id"] for r in again}
+
+
+def test_an_import_is_in_the_history_and_undo_knows_it(seed_project, owner, tmp_path):
+    from annotations import undo
+    from annotations.models import AnnotationEvent, Membership
+
+    path = tmp_path / "seed-export.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        call_command("export_annotations", "--project", seed_project.slug, stdout=out)
+    fresh = ProjectFactory()
+    transcript = fresh.import_transcript(SEED.read_bytes(), filename=SEED.name).transcript
+    Membership.objects.create(project=fresh, user=owner, role=Membership.Role.OWNER)
+    call_command("import_annotations", str(path), "--project", fresh.slug, stdout=io.StringIO())
+    imported = Annotation.objects.in_project(fresh)
+    events = AnnotationEvent.objects.filter(project=fresh)
+    assert events.count() == imported.count() == 30
+    assert set(events.values_list("subject", flat=True)) == set(
+        imported.values_list("pk", flat=True)
+    )
+    assert {e.action for e in events} == {AnnotationEvent.Action.CREATE}
+    assert all(e.user_id == e.annotation.annotator_id for e in events.select_related("annotation"))
+    assert {e.transcript_id for e in events} == {transcript.pk}
+    # The owner's undo takes back the owner's latest imported annotation, like one they tagged.
+    mine = imported.filter(annotator=owner)
+    before = mine.count()
+    outcome = undo.undo_last(membership=fresh.membership_of(owner), transcript=transcript)
+    assert outcome.event.action == AnnotationEvent.Action.CREATE
+    assert mine.count() == before - 1

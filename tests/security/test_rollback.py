@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 
-from annotations.models import Annotation, Tag
+from annotations.models import Annotation, AnnotationEvent, Tag
 from transcripts import importers
 from transcripts.models import Passage, Speaker, Transcript, Turn
 
@@ -93,12 +93,14 @@ def test_annotation_import_failing_half_way_leaves_nothing(
     )
     Tag.objects.filter(project=fresh).delete()  # so the import must create tags too
     before = (Annotation.objects.count(), Tag.objects.count())
-    for method in ["bulk_create", "bulk_update"]:
-        fail_half_way(monkeypatch, Annotation, method)
+    # Each bulk write of the import: the annotations, then their history events.
+    for model in [Annotation, AnnotationEvent]:
+        fail_half_way(monkeypatch, model)
         with pytest.raises(DatabaseError, match="half-way"):
             call_command("import_annotations", str(path), "--project", fresh.slug, "--create-tags")
         monkeypatch.undo()
         assert (Annotation.objects.count(), Tag.objects.count()) == before
+        assert not AnnotationEvent.objects.filter(project=fresh).exists()
     # Without the fault the same file imports: the test above was not vacuous.
     call_command("import_annotations", str(path), "--project", fresh.slug, "--create-tags")
     assert Annotation.objects.in_project(fresh).count() == transcript.passages.speech().count()
