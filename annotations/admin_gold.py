@@ -50,6 +50,7 @@ class GoldColumn:
 
 @admin.register(GoldAnnotation)
 class GoldAnnotationAdmin(admin.ModelAdmin):
+    ordering = ["-pk"]  # the model's (passage, …) order sorts the whole layer before a page
     list_display = ["__str__", "tag", "project", "origin", "curator", "version", "updated_at"]
     list_filter = ["origin", "project", "tag"]
     list_select_related = ["tag", "project", "curator"]

@@ -117,8 +117,14 @@ class TranscriptAdmin(admin.ModelAdmin):
         return {"turn_page": page, "turn_page_range": paginator.get_elided_page_range(page.number)}
 
 
+# The models order by transcript, i.e. by the transcript's date and title: every row joined and
+# sorted before the first page. The (transcript, position) unique index gives the same order.
+IN_TRANSCRIPT_ORDER = ["transcript_id", "position"]
+
+
 @admin.register(Speaker)
 class SpeakerAdmin(WithoutSourceText, admin.ModelAdmin):
+    ordering = IN_TRANSCRIPT_ORDER
     list_display = ["label", "display_name", "role", "transcript"]
     list_select_related = ["transcript"]
     search_fields = ["label", "display_name", "role"]
@@ -127,6 +133,7 @@ class SpeakerAdmin(WithoutSourceText, admin.ModelAdmin):
 
 @admin.register(Turn)
 class TurnAdmin(WithoutSourceText, admin.ModelAdmin):
+    ordering = IN_TRANSCRIPT_ORDER
     list_display = ["transcript", "position", "speaker", "interpreted", "start_time"]
     list_select_related = ["transcript", "speaker"]
     list_filter = ["interpreted"]
@@ -136,6 +143,7 @@ class TurnAdmin(WithoutSourceText, admin.ModelAdmin):
 
 @admin.register(Passage)
 class PassageAdmin(SearchesWithinTranscript, WithoutSourceText, admin.ModelAdmin):
+    ordering = IN_TRANSCRIPT_ORDER
     list_display = ["__str__", "transcript", "position", "kind", "paragraph"]
     list_select_related = ["transcript"]
     list_filter = ["kind"]

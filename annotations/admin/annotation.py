@@ -49,6 +49,10 @@ class AnnotationAdmin(GoldColumn, SearchesWithinTranscript, admin.ModelAdmin):
         SpeakerFilter,
     ]
     search_fields = ["quote", "note", "passage__text"]
+    # The model's order (passage, then its transcript's) sorts every annotation before the
+    # first page shows: a million rows took seconds. Newest first walks the primary key.
+    ordering = ["-pk"]
+    show_full_result_count = False  # one COUNT a page, not two
     search_help_text = "Searches quotes, notes and the passages' text."
     raw_id_fields = ["passage", "target", "target_passage"]
     actions = ["accept_selected", "reject_selected", "add_to_gold", "export_selected_csv"]
