@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from ..access import membership_or_404
 from ..agreement_data import project_agreement
+from ..forms import whole_number
 from ..models import Membership
 
 
@@ -25,17 +26,28 @@ def project_agreement_view(request: HttpRequest, slug: str) -> HttpResponse:
     # Pairwise figures name the coders: curators and owners only, as for every layer.
     project = membership_or_404(request, slug, role=Membership.Role.CURATOR).project
     everyone = request.GET.get("coders") == "all"
-    report = project_agreement(project, all_annotators=everyone)
+    tags = list(project.tags.values_list("name", flat=True))
+    titles = dict(project.transcripts.values_list("pk", "title"))
+    # A filter naming no tag or transcript of this project (an old link) shows them all.
+    tag = request.GET.get("tag") if request.GET.get("tag") in tags else None
+    transcript_id = whole_number(request.GET.get("transcript"))
+    transcript_id = transcript_id if transcript_id in titles else None
+    report = project_agreement(
+        project, transcript_id=transcript_id, tag=tag, all_annotators=everyone
+    )
     coders = {c for figures in report.tags.values() for c in figures.coders}
     anonymised = request.GET.get("anonymise", "1" if project.anonymise else "0") == "1"
     names = pseudonyms(project, coders) if anonymised else {c: c for c in coders}
-    titles = dict(project.transcripts.values_list("pk", "title"))
     context = {
         "project": project,
         "report": report,
         "names": names,
         "everyone": everyone,
         "anonymised": anonymised,
+        "tags": tags,
+        "tag": tag,
+        "titles": titles,
+        "transcript_id": transcript_id,
         "transcripts": [
             (titles.get(pk, pk), figures) for pk, figures in report.transcripts.items()
         ],

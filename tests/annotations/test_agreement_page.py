@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ..factories import AnnotationFactory, ProgressFactory
+from ..factories import AnnotationFactory, ProgressFactory, TranscriptWithTurnsFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +49,29 @@ def test_the_page_makes_a_fixed_number_of_queries(
     url = reverse("annotations:project_agreement", args=[coded.slug])
     with django_assert_max_num_queries(12):
         client.get(url)
+
+
+def test_filters_by_tag_and_transcript(client, coded, curator, transcript):
+    client.force_login(curator)
+    url = reverse("annotations:project_agreement", args=[coded.slug])
+    everything = client.get(url)
+    assert "<h2>Claim</h2>" in everything.text and "<h2>Disagreement</h2>" in everything.text
+    claim_only = client.get(url, {"tag": "Claim"})
+    assert "<h2>Claim</h2>" in claim_only.text and "<h2>Disagreement</h2>" not in claim_only.text
+    assert '<option value="Claim" selected>' in claim_only.text
+    other = TranscriptWithTurnsFactory()
+    coded.transcripts.add(other)
+    one = client.get(url, {"transcript": transcript.pk})
+    assert f'<option value="{transcript.pk}" selected>' in one.text
+    assert one.context["report"].transcripts.keys() == {transcript.pk}
+
+
+@pytest.mark.parametrize(
+    "query", [{"tag": "No such tag"}, {"transcript": "999999"}, {"transcript": "x"}]
+)
+def test_a_filter_naming_nothing_of_the_project_shows_everything(client, coded, curator, query):
+    client.force_login(curator)
+    url = reverse("annotations:project_agreement", args=[coded.slug])
+    page = client.get(url, query)
+    assert page.status_code == 200
+    assert "<h2>Claim</h2>" in page.text and "<h2>Disagreement</h2>" in page.text

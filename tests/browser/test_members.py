@@ -54,6 +54,11 @@ def test_curator_reads_the_agreement_figures(page, log_in, project, transcript, 
     page.get_by_role("button", name="Show").click()
     expect(page.locator("table.list").first).to_contain_text("Annotator 1 · Annotator 2")
     screenshot(page, "agreement")
+    page.get_by_label("Tag").select_option("Claim")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", name="Claim")).to_be_visible()
+    expect(page.get_by_role("heading", name="Disagreement")).to_have_count(0)
+    screenshot(page, "agreement-one-tag")
 
 
 def test_two_annotators_tag_the_seed_blind_and_the_owner_reads_the_agreement(
