@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from annotations.models import Annotation, GoldAnnotation, Membership
 from tests.conftest import HTMX, member
+from tests.factories import AnnotationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +251,19 @@ def test_project_page_progress_is_subqueries_not_joins(
     with django_assert_max_num_queries(12) as captured:
         assert client.get(project.get_absolute_url()).status_code == 200
     assert not any("COUNT(DISTINCT" in q["sql"].upper() for q in captured.captured_queries)
+
+
+@pytest.mark.parametrize("decision", ["accept", "reject"])
+@pytest.mark.parametrize("version", ["1", "-1", "x", str(2**63)])
+def test_a_decision_on_another_projects_annotation_through_my_board_is_refused(
+    client, staff_curator, layers, project, transcript, decision, version
+):
+    elsewhere = AnnotationFactory(status=Annotation.Status.SUBMITTED)  # another project
+    client.force_login(staff_curator)
+    response = client.post(
+        url(decision, project, transcript, elsewhere.pk), {"version": version}, headers=HTMX
+    )
+    assert response.status_code in (400, 404, 409, 422)
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == Annotation.Status.SUBMITTED
+    assert not GoldAnnotation.objects.exists()
