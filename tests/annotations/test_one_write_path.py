@@ -185,8 +185,8 @@ def test_the_importer_keeps_to_its_project(project, transcript, annotator, elsew
     Annotation.objects.all().delete()
     plan = plan_long_csv(path.read_text(encoding="utf-8"), project)
     assert not plan.errors
-    line, annotation = plan.annotations[0]
-    annotation.tag = other.tags.get(name="Claim")
+    line, planned = plan.annotations[0]
+    planned.tag = other.tags.get(name="Claim")
     with pytest.raises(WrongProject):
         import_planned(plan)
     assert not Annotation.objects.exists()

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 
+from annotations.importers import writing as annotation_writes
 from annotations.models import Annotation, AnnotationEvent, Tag
 from transcripts import importers
 from transcripts.models import Passage, Speaker, Transcript, Turn
@@ -38,9 +39,10 @@ def fail_half_way(monkeypatch, model, method="bulk_create"):
     monkeypatch.setattr(QuerySet, method, half)
 
 
-def insert_half_way(monkeypatch, model):
-    """Turns and passages go in as plain rows (transcripts.bulk): fail there, half written."""
-    real = importers.insert_rows
+def insert_half_way(monkeypatch, model, module=importers):
+    """Turns and passages (and imported annotations and their events) go in as plain rows
+    (transcripts.bulk): fail there, half written."""
+    real = module.insert_rows
 
     def half(into, fields, rows):
         if into is not model:
@@ -48,7 +50,7 @@ def insert_half_way(monkeypatch, model):
         real(into, fields, rows[: len(rows) // 2])
         raise DatabaseError(f"injected: {model.__name__} rows failed half-way")
 
-    monkeypatch.setattr(importers, "insert_rows", half)
+    monkeypatch.setattr(module, "insert_rows", half)
 
 
 def source_rows():
@@ -95,7 +97,7 @@ def test_annotation_import_failing_half_way_leaves_nothing(
     before = (Annotation.objects.count(), Tag.objects.count())
     # Each bulk write of the import: the annotations, then their history events.
     for model in [Annotation, AnnotationEvent]:
-        fail_half_way(monkeypatch, model)
+        insert_half_way(monkeypatch, model, annotation_writes)
         with pytest.raises(DatabaseError, match="half-way"):
             call_command("import_annotations", str(path), "--project", fresh.slug, "--create-tags")
         monkeypatch.undo()

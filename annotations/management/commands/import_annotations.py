@@ -67,7 +67,7 @@ class Command(BaseCommand):
                 f"nothing imported: {len(plan.errors)} row(s) did not match "
                 "(fix them, or --skip-bad to import the rest)"
             )
-        created = import_planned(plan)
+        created = import_planned(plan)  # the new ids
         tags = f", new tags: {', '.join(plan.new_tags)}" if plan.new_tags else ""
         self.stdout.write(
             f"Imported {len(created)} annotation(s) into {project.slug}; "
