@@ -9,10 +9,16 @@ import pytest
 
 from annotations.export import (
     LONG_COLUMNS,
+    RECORD_EXPRESSIONS,
+    RECORD_FIELDS,
+    RECORD_ORDER,
     attribute_names,
+    csv_cell,
+    csv_cell_chunks,
     csv_chunks,
     json_object,
     jsonl_chunks,
+    long_cells,
     long_columns,
     long_row,
     spreadsheet_safe,
@@ -213,3 +219,33 @@ def test_wide_rows_carry_the_passage_times():
     (row,) = wide_rows([timed], [], ["Claim"])
     assert list(row)[list(row).index("passage_text") + 1 :][:2] == ["start_time", "end_time"]
     assert (row["start_time"], row["end_time"]) == (3.0, 4.5)
+
+
+RECORD_VARIANTS = [
+    RECORD,
+    {**RECORD, "note": "=cmd|' /C calc'!A0", "quote": "-making", "start": None, "end": None},
+    {**RECORD, "speaker_display": "@Clinton", "transcript_title": "+1", "tag_name": "'q"},
+    {**RECORD, "project": "-p", "annotator_name": "\tann", "passage_text": "\rx", "speaker": "="},
+    {**RECORD, "interpreted": True, "transcript_date": None, "attributes": None},
+    {**RECORD, "attributes": {"type": "=x", "actor": True, "n": 3, "gone": None}},
+    {**RECORD, "target_id": 3, "target_quote": "-Georgia", "target_passage_index": 4,
+     "target_passage_text": "not this", "target_speaker": "+LAVROV"},
+    {**RECORD, "target_passage_index": 4, "target_passage_text": "=answered", "target_speaker": ""},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("record", RECORD_VARIANTS)
+@pytest.mark.parametrize("attrs", [[], ["type", "actor", "n", "gone", "absent"]])
+def test_long_cells_are_csv_cell_of_long_row(record, attrs):
+    # The fast path of the long CSV (tuples, guards inlined) writes exactly what the dict
+    # path writes, for every column and each kind of value.
+    (cells,) = long_cells([tuple(record[name] for name in RECORD_ORDER)], attrs)
+    row = long_row(record, attrs)
+    written = ["" if cell is None else cell for cell in cells]  # the csv module writes None so
+    assert written == [csv_cell(row[column]) for column in long_columns(attrs)]
+    text = "".join(csv_cell_chunks(long_columns(attrs), [cells]))
+    assert text == "".join(csv_chunks(long_columns(attrs), [row]))
+
+
+def test_the_record_order_holds_every_record_field_once():
+    assert sorted(RECORD_ORDER) == sorted([*RECORD_FIELDS, *RECORD_EXPRESSIONS])
