@@ -171,9 +171,8 @@ class Dataset:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
     def records(self) -> Iterator[dict[str, Any]]:
-        ordered = self.annotations.order_by("passage__transcript_id", "passage__position", "pk")
-        records = ordered.values(*RECORD_FIELDS, **RECORD_EXPRESSIONS)
-        return records.iterator(chunk_size=CHUNK_SIZE)
+        """The annotations as records (dicts of RECORD_ORDER), for JSONL."""
+        return (dict(zip(RECORD_ORDER, row, strict=True)) for row in self.record_rows())
 
     def record_rows(self) -> Iterator[tuple]:
         """records() as tuples in RECORD_ORDER: no dict per row."""
