@@ -99,11 +99,13 @@ class _Matcher:
 
     def drop_present(self) -> None:
         """Rows already in the project (same passage, tag, annotator, span) are not re-created."""
-        # By transcript, not by an IN list of every passage the file names (20,000 ids).
+        # By transcript, not by an IN list of every passage the file names (20,000 ids); by
+        # the tags' ids, so the tag index finds a new project's none without a scan of every
+        # annotation; unordered (the model's order joined the transcript and sorted).
         transcripts = {self.plan.transcript_of[a.passage_id] for _, a in self.plan.annotations}
-        rows = Annotation.objects.filter(
-            tag__project=self.project, passage__transcript__in=transcripts
-        )
+        tags = [tag.pk for tag in self.tags.values()]
+        rows = Annotation.objects.filter(tag__in=tags, passage__transcript__in=transcripts)
+        rows = rows.order_by()
         fields = ("passage_id", "tag__name", "annotator_id", "start", "end")
         existing = {tuple(row[:-1]): row[-1] for row in rows.values_list(*fields, "pk")}
         keep = []
@@ -129,7 +131,7 @@ def plan_long_csv(text: str, project: Project, *, create_tags: bool = False) -> 
     for pk, digest in project.transcripts.order_by("pk").values_list("pk", "content_hash"):
         transcripts.setdefault(digest, pk)
     # (transcript, position) -> (id, text): tuples, not model instances, for 100,000 passages.
-    found = project.passages().filter(transcript__in=list(transcripts.values()))
+    found = project.passages().filter(transcript__in=list(transcripts.values())).order_by()
     passages = {
         (transcript_id, position): (pk, text)
         for pk, transcript_id, position, text in found.values_list(
