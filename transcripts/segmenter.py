@@ -33,7 +33,8 @@ SENTENCE_STARTERS = words(
 # The leading lookahead gives the regex engine one set of characters to skip ahead to; without it
 # the engine tried the whole pattern at every character, 4x slower on a 19 MB file.
 _END = re.compile(r"(?=[.!?…。！？])(?:(?:[.!?…]+|[。！？]+)[\"'”’»)\]]*(?=\s|$)|[。！？]+)")
-_WORD_BEFORE = re.compile(r"(\S+)$")
+# A letter or digit (str.isalnum) without a Python loop over the characters.
+ALNUM = re.compile(r"[^\W_]")
 _OPENERS = "\"'“‘«([¿¡—-"
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")
 _INITIAL = re.compile(r"[A-Z]\.")
@@ -114,10 +115,15 @@ def _splits_here(
         return not open_quote
     if punct != ".":
         return True  # "?", "!", "?!"
-    before = _WORD_BEFORE.search(text, max(region_start, match.start() - 40), match.start())
-    if before is None:
+    # The word before the punctuation (at most 40 characters back): a backwards scan, since a
+    # regex anchored at the end, (\S+)$, retried from every character of the window.
+    stop = match.start()
+    first, floor = stop, max(region_start, stop - 40)
+    while first > floor and not text[first - 1].isspace():
+        first -= 1
+    if first == stop:
         return True
-    word = before.group(1).lstrip("\"'“‘«([¿¡—-")
+    word = text[first:stop].lstrip("\"'“‘«([¿¡—-")
     token = word + "."
     if _DOTTED_ACRONYM.fullmatch(token):
         next_word = re.match(r"\w+", text[next_at : next_at + 20])
@@ -184,7 +190,7 @@ def _absorb_bare_punctuation(
     """ "… out there [crosstalk 00:08:48]." must not leave "." as a passage of its own."""
     result: list[tuple[int, int, str]] = []
     for start, end, kind in passages:
-        if any(ch.isalnum() for ch in text[start:end]) or not (result or len(passages) > 1):
+        if ALNUM.search(text, start, end) or not (result or len(passages) > 1):
             result.append((start, end, kind))
         elif result:
             previous_start, _, previous_kind = result.pop()

@@ -212,9 +212,7 @@ def _heading_between_turns(text: str, infos: list, index: int, last: int) -> boo
 def _add_line(paragraph, text: str, start: int, end: int, unit: Unit) -> None:
     """Unwrap: a paragraph's lines join into one chunk, with a space where the line break was."""
     if paragraph.chunks:
-        chunk = paragraph.chunks[-1].text
-        chunk.add(" ", None)
-        chunk.add(text[start:end], start)
+        paragraph.chunks[-1].text.join(" ", text[start:end], start)
     else:
         paragraph.chunks.append(Chunk(mapped(text[start:end], start), unit.start_time))
 
