@@ -125,10 +125,10 @@ def _splits_here(
         return True
     word = text[first:stop].lstrip("\"'“‘«([¿¡—-")
     token = word + "."
-    if _DOTTED_ACRONYM.fullmatch(token):
+    if "." in word and _DOTTED_ACRONYM.fullmatch(token):  # the cheap test first: most words
         next_word = re.match(r"\w+", text[next_at : next_at + 20])
         return bool(next_word) and next_word.group() in SENTENCE_STARTERS
-    if _INITIAL.fullmatch(token):
+    if len(word) == 1 and _INITIAL.fullmatch(token):
         return False
     lowered = word.lower()
     if lowered in abbreviations:  # the language's own: "núm. 34", "Abs. 2", "M. Dupont"
@@ -150,7 +150,8 @@ def sentence_spans(
             next_at += 1
         if next_at >= end:
             break
-        if "…" in match.group() or "..." in match.group():
+        punctuation = match.group()
+        if "…" in punctuation or "..." in punctuation:
             chunk = text[quotes_scanned : match.start()]
             curly_open += chunk.count("“") - chunk.count("”")
             straight += chunk.count('"')
