@@ -296,6 +296,8 @@ def _build_turn(
         if paragraph_start is not None:
             paragraphs.append((paragraph_start, text.length, paragraph))
     content = text.text
+    # One scan of the turn instead of a match at each passage: most turns hold no vote result.
+    votes = VOTE_RESULT.search(content) is not None
     passages = []
     for number, (p_start, p_end, paragraph) in enumerate(paragraphs):
         bounds = [p_start, p_end]
@@ -308,7 +310,7 @@ def _build_turn(
                 else segment(content, lo, hi, abbreviations)
             )
             for start, end, kind in pieces:
-                if kind == "speech" and VOTE_RESULT.match(content, start, end):
+                if votes and kind == "speech" and VOTE_RESULT.match(content, start, end):
                     kind = "stage"  # "Imos votar. Efectuada a votación, …" on the chair's line
                 source_start, source_end = (
                     text.source_span(start, end) if offsets_valid else (None, None)
@@ -316,16 +318,16 @@ def _build_turn(
                 first = bisect_right(chunk_starts, start) - 1
                 last = bisect_right(chunk_starts, end - 1) - 1
                 passages.append(
-                    ParsedPassage(
-                        text=content[start:end],
-                        kind=kind,
-                        paragraph=number,
-                        start=start,
-                        end=end,
-                        source_start=source_start,
-                        source_end=source_end,
-                        start_time=chunk_times[first][0],
-                        end_time=chunk_times[last][1],
+                    ParsedPassage(  # by position: a named tuple's keywords cost a dict a passage
+                        content[start:end],
+                        kind,
+                        number,
+                        start,
+                        end,
+                        source_start,
+                        source_end,
+                        chunk_times[first][0],
+                        chunk_times[last][1],
                     )
                 )
     if not passages:
