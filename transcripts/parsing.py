@@ -296,8 +296,6 @@ def _build_turn(
         if paragraph_start is not None:
             paragraphs.append((paragraph_start, text.length, paragraph))
     content = text.text
-    # One scan of the turn instead of a match at each passage: most turns hold no vote result.
-    votes = VOTE_RESULT.search(content) is not None
     passages = []
     for number, (p_start, p_end, paragraph) in enumerate(paragraphs):
         bounds = [p_start, p_end]
@@ -310,7 +308,7 @@ def _build_turn(
                 else segment(content, lo, hi, abbreviations)
             )
             for start, end, kind in pieces:
-                if votes and kind == "speech" and VOTE_RESULT.match(content, start, end):
+                if kind == "speech" and VOTE_RESULT.match(content, start, end):
                     kind = "stage"  # "Imos votar. Efectuada a votación, …" on the chair's line
                 source_start, source_end = (
                     text.source_span(start, end) if offsets_valid else (None, None)
