@@ -30,6 +30,7 @@
 
   document.addEventListener("htmx:beforeRequest", (event) => {
     if (!event.target.closest("#import-form")) return;
+    document.getElementById("import-lost").hidden = true;
     started = Date.now();
     sent = false;
     bar.value = 0;
@@ -57,6 +58,17 @@
       event.detail.shouldSwap = true;
     }
   });
+
+  // No answer at all (the connection dropped: gunicorn stops a worker on its timeout), or a
+  // proxy's own error page: the indicator just vanishes, so say what happened instead.
+  function lost(event) {
+    if (!event.target.closest("#import-form")) return;
+    const xhr = event.detail.xhr;
+    if (xhr && xhr.status && xhr.responseText.includes('id="import-step"')) return; // our message
+    document.getElementById("import-lost").hidden = false;
+  }
+  document.addEventListener("htmx:sendError", lost);
+  document.addEventListener("htmx:responseError", (event) => event.detail.xhr.status >= 500 && lost(event));
 
   // The confirm's answer replaces the whole form, button included: stop whatever the target.
   document.addEventListener("htmx:afterRequest", () => clearInterval(timer));

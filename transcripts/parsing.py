@@ -15,12 +15,13 @@ import json
 from bisect import bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .decoding import check_text, decode, human_size
 from .languages import ABBREVIATIONS, VOTE_RESULT, detect_language
 from .metadata import date_from_filename, find_date, title_from_filename
 from .readers import FORMATS, detect_format, jsondata, reader_for
-from .segmenter import INTERPRETER, segment, stage_spans
+from .segmenter import ALNUM, INTERPRETER, segment, stage_spans
 from .units import MappedText, Paragraph, ParseError, Reading, Unit
 
 __all__ = [
@@ -40,8 +41,10 @@ MAX_LABEL = 200  # Speaker.label's max_length
 MAX_WARNINGS = 50
 
 
-@dataclass(frozen=True)
-class ParsedPassage:
+class ParsedPassage(NamedTuple):
+    """A named tuple rather than a frozen dataclass: a 19 MB file has 170,000 passages, and a
+    frozen dataclass spends ~2 µs on each (one object.__setattr__ a field), a tuple ~0.3 µs."""
+
     text: str  # == turn.text[start:end]
     kind: str  # "speech" or "stage"
     paragraph: int  # 0-based within the turn
@@ -190,7 +193,7 @@ def _stage_only(unit: Unit) -> bool:
         for chunk in paragraph.chunks:
             text, cursor = chunk.text.text, 0
             for start, end in [*stage_spans(text), (len(text), len(text))]:
-                if any(ch.isalnum() for ch in text[cursor:start]):
+                if ALNUM.search(text, cursor, start):
                     return False
                 cursor = end
     return True
@@ -313,16 +316,16 @@ def _build_turn(
                 first = bisect_right(chunk_starts, start) - 1
                 last = bisect_right(chunk_starts, end - 1) - 1
                 passages.append(
-                    ParsedPassage(
-                        text=content[start:end],
-                        kind=kind,
-                        paragraph=number,
-                        start=start,
-                        end=end,
-                        source_start=source_start,
-                        source_end=source_end,
-                        start_time=chunk_times[first][0],
-                        end_time=chunk_times[last][1],
+                    ParsedPassage(  # by position: a named tuple's keywords cost a dict a passage
+                        content[start:end],
+                        kind,
+                        number,
+                        start,
+                        end,
+                        source_start,
+                        source_end,
+                        chunk_times[first][0],
+                        chunk_times[last][1],
                     )
                 )
     if not passages:

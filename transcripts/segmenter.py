@@ -33,7 +33,8 @@ SENTENCE_STARTERS = words(
 # The leading lookahead gives the regex engine one set of characters to skip ahead to; without it
 # the engine tried the whole pattern at every character, 4x slower on a 19 MB file.
 _END = re.compile(r"(?=[.!?…。！？])(?:(?:[.!?…]+|[。！？]+)[\"'”’»)\]]*(?=\s|$)|[。！？]+)")
-_WORD_BEFORE = re.compile(r"(\S+)$")
+# A letter or digit (str.isalnum) without a Python loop over the characters.
+ALNUM = re.compile(r"[^\W_]")
 _OPENERS = "\"'“‘«([¿¡—-"
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")
 _INITIAL = re.compile(r"[A-Z]\.")
@@ -114,15 +115,20 @@ def _splits_here(
         return not open_quote
     if punct != ".":
         return True  # "?", "!", "?!"
-    before = _WORD_BEFORE.search(text, max(region_start, match.start() - 40), match.start())
-    if before is None:
+    # The word before the punctuation (at most 40 characters back): a backwards scan, since a
+    # regex anchored at the end, (\S+)$, retried from every character of the window.
+    stop = match.start()
+    first, floor = stop, max(region_start, stop - 40)
+    while first > floor and not text[first - 1].isspace():
+        first -= 1
+    if first == stop:
         return True
-    word = before.group(1).lstrip("\"'“‘«([¿¡—-")
+    word = text[first:stop].lstrip("\"'“‘«([¿¡—-")
     token = word + "."
-    if _DOTTED_ACRONYM.fullmatch(token):
+    if "." in word and _DOTTED_ACRONYM.fullmatch(token):  # the cheap test first: most words
         next_word = re.match(r"\w+", text[next_at : next_at + 20])
         return bool(next_word) and next_word.group() in SENTENCE_STARTERS
-    if _INITIAL.fullmatch(token):
+    if len(word) == 1 and _INITIAL.fullmatch(token):
         return False
     lowered = word.lower()
     if lowered in abbreviations:  # the language's own: "núm. 34", "Abs. 2", "M. Dupont"
@@ -144,7 +150,8 @@ def sentence_spans(
             next_at += 1
         if next_at >= end:
             break
-        if "…" in match.group() or "..." in match.group():
+        punctuation = match.group()
+        if "…" in punctuation or "..." in punctuation:
             chunk = text[quotes_scanned : match.start()]
             curly_open += chunk.count("“") - chunk.count("”")
             straight += chunk.count('"')
@@ -184,7 +191,7 @@ def _absorb_bare_punctuation(
     """ "… out there [crosstalk 00:08:48]." must not leave "." as a passage of its own."""
     result: list[tuple[int, int, str]] = []
     for start, end, kind in passages:
-        if any(ch.isalnum() for ch in text[start:end]) or not (result or len(passages) > 1):
+        if ALNUM.search(text, start, end) or not (result or len(passages) > 1):
             result.append((start, end, kind))
         elif result:
             previous_start, _, previous_kind = result.pop()

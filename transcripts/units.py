@@ -9,7 +9,7 @@ original file land on the right passage.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 
@@ -57,29 +57,52 @@ class MappedText:
         self._maps.append((src, src + len(text) if exact else src_end, exact))
         self.length += len(text)
 
+    def join(self, separator: str, text: str, src: int) -> None:
+        """add(separator, None) then add(text, src), both non-empty: a wrapped line joined to the
+        one before it, in one call (a 19 MB file has 300,000 lines)."""
+        length = self.length
+        self._parts += (separator, text)
+        self._starts += (length, length + len(separator))
+        self._maps += ((None, None, False), (src, src + len(text), True))
+        self.length = length + len(separator) + len(text)
+
     def extend(self, other: MappedText, start: int = 0, end: int | None = None) -> None:
-        """Append other[start:end], keeping its mapping."""
+        """Append other[start:end], keeping its mapping.
+
+        The pieces wholly inside go over as list slices, with their offsets shifted; only the two
+        at the ends may be cut. Piece by piece this was a fifth of parsing a large transcript.
+        """
         end = other.length if end is None else end
         if start >= end:
             return
-        index = max(bisect_right(other._starts, start) - 1, 0)
-        parts, starts, maps = other._parts, other._starts, other._maps
-        while index < len(parts) and starts[index] < end:
-            part, part_start = parts[index], starts[index]
-            src, src_end, exact = maps[index]
-            if start <= part_start and part_start + len(part) <= end:  # the whole piece
-                self._parts.append(part)
-                self._starts.append(self.length)
-                self._maps.append((src, src_end, exact))
-                self.length += len(part)
-            else:
-                lo = max(start, part_start) - part_start
-                hi = min(end, part_start + len(part)) - part_start
-                if exact:
-                    self.add(part[lo:hi], src + lo)
-                else:
-                    self.add(part[lo:hi], src, exact=False, src_end=src_end)
-            index += 1
+        parts, starts = other._parts, other._starts
+        head = max(bisect_right(starts, start) - 1, 0)
+        tail = bisect_left(starts, end)  # pieces head..tail-1 overlap [start, end)
+        if starts[head] < start or starts[head] + len(parts[head]) > end:
+            self._add_cut(other, head, start, end)
+            head += 1
+        cut_tail = tail > head and starts[tail - 1] + len(parts[tail - 1]) > end
+        if cut_tail:
+            tail -= 1
+        if head < tail:
+            shift = self.length - starts[head]
+            self._parts += parts[head:tail]
+            self._starts += [offset + shift for offset in starts[head:tail]]
+            self._maps += other._maps[head:tail]
+            self.length += starts[tail - 1] + len(parts[tail - 1]) - starts[head]
+        if cut_tail:
+            self._add_cut(other, tail, start, end)
+
+    def _add_cut(self, other: MappedText, index: int, start: int, end: int) -> None:
+        """The part of other's piece `index` inside [start, end)."""
+        part, part_start = other._parts[index], other._starts[index]
+        src, src_end, exact = other._maps[index]
+        lo = max(start, part_start) - part_start
+        hi = min(end, part_start + len(part)) - part_start
+        if exact:
+            self.add(part[lo:hi], src + lo)
+        else:
+            self.add(part[lo:hi], src, exact=False, src_end=src_end)
 
     @property
     def text(self) -> str:

@@ -220,7 +220,7 @@ def _speaker_rows(parsed, form: TranscriptImportForm) -> list[dict]:
 def _unlabelled_rows(parsed, fixes: dict[int, str | None]) -> list[dict]:
     """Lines without a speaker label, and those the user already fixed, with the choice made."""
     rows = {row["line"]: {**row, "choice": ""} for row in parsed.metadata.get("unlabelled", [])}
-    lines = parsed.text.splitlines()
+    lines = parsed.text.splitlines() if fixes else []  # 300,000 strings for a 19 MB file
     for number, speaker in fixes.items():
         if 0 < number <= len(lines):
             choice = "drop" if speaker is None else f"to:{speaker}"

@@ -102,3 +102,32 @@ def test_a_large_file_shows_its_progress_then_imports_without_sending_it_twice(
     preview_post, confirm_post = posts[-2:]
     assert int(preview_post.all_headers()["content-length"]) > 3 * 2**20  # the file, once
     assert int(confirm_post.all_headers()["content-length"]) < 20_000  # the token, the edits
+
+
+@pytest.mark.parametrize("failure", ["dropped", "proxy 502"])
+def test_a_step_the_server_never_answers_says_so(page, log_in, owner, project, failure):
+    """gunicorn stops a worker on its timeout: the connection drops (or a proxy answers 502),
+    and the progress indicator vanishing must not be all the user sees."""
+    log_in(owner)
+    page.goto(f"/p/{project.slug}/import/")
+    lost = page.get_by_role("alert").filter(has_text="The server stopped before it answered")
+    assert not lost.is_visible()
+
+    def fail(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        if failure == "dropped":
+            return route.abort("connectionreset")
+        return route.fulfill(status=502, body="<html>Bad Gateway</html>")
+
+    page.route("**/import/", fail)
+    page.get_by_label("Transcript file").set_input_files(str(SEED))
+    page.get_by_role("button", name="Preview", exact=True).click()
+    lost.wait_for()
+    screenshot(page, f"import-lost-{failure.replace(' ', '-')}")
+    assert not project.transcripts.exists()
+
+    page.unroute("**/import/")  # the next try works, and the message goes
+    page.get_by_role("button", name="Preview", exact=True).click()
+    page.get_by_role("heading", name="Preview").wait_for()
+    assert not lost.is_visible()

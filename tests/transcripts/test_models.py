@@ -1,8 +1,8 @@
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.deletion import ProtectedError
 
-from transcripts.models import Passage, Transcript
+from transcripts.models import Passage, Transcript, Turn
 
 from ..factories import AnnotationFactory, PassageFactory, SpeakerFactory, TurnFactory
 
@@ -76,3 +76,21 @@ def test_deleting_an_annotated_transcript_is_refused_not_cascaded():
     with pytest.raises(ProtectedError), transaction.atomic():
         transcript.delete()
     assert Transcript.objects.filter(pk=transcript.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "column", "serving"),
+    [
+        (Passage, "transcript_id", ["transcript_id", "position"]),
+        (Passage, "turn_id", ["turn_id", "position"]),
+        (Turn, "transcript_id", ["transcript_id", "position"]),
+    ],
+)
+def test_foreign_keys_are_indexed_once_by_the_position_index(model, column, serving):
+    """An import fills every index row by row: one of the key alone would only repeat the
+    (key, position) index that begins with it."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    indexed = [c["columns"] for c in constraints.values() if c["index"] or c["unique"]]
+    assert serving in indexed
+    assert [column] not in indexed

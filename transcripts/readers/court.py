@@ -14,10 +14,15 @@ _MARGIN = re.compile(r"[ \t\f]*\d{1,4}(?:[ \t]+|$)")  # line numbers, and page n
 _QUESTION_ANSWER = re.compile(r"(?P<label>[QA])(?:\.[ \t]+|[ \t]{2,}|\t)(?=\S)")
 
 
+SAMPLE_LINES = 4000  # every page of a court transcript is numbered: its start tells
+
+
 def court_pages(text: str, lines: list[tuple[int, int]]) -> bool:
     """Whether most lines carry a court reporter's margin line number (1–25 on each page)."""
-    nonblank = [(start, end) for start, end in lines if not text[start:end].isspace()]
-    nonblank = [(start, end) for start, end in nonblank if end > start]
+    sample = lines[:SAMPLE_LINES]
+    nonblank = [
+        (start, end) for start, end in sample if end > start and not text[start:end].isspace()
+    ]
     numbered = sum(bool(_COURT_LINE.match(text, start, end)) for start, end in nonblank)
     return len(nonblank) >= 10 and numbered >= 0.5 * len(nonblank)
 

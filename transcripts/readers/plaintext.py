@@ -164,6 +164,11 @@ def read(
                 if len(unlabelled) < MAX_UNLABELLED:  # the preview offers to drop or move them
                     line = text[start:end]
                     unlabelled.append({"line": index + 1, "text": line[:300], "turn": unit.label})
+        if midline is None or text.find(":", body_start, end) == -1:  # most lines: no label
+            if body_start < end:
+                _add_line(paragraph, text, body_start, end, unit)
+            pending_break, previous = False, (start, end)
+            continue
         pieces = split_midline(text, body_start, end, midline)
         for position, (piece_label, piece_start, piece_end) in enumerate(pieces):
             if position:
@@ -212,9 +217,7 @@ def _heading_between_turns(text: str, infos: list, index: int, last: int) -> boo
 def _add_line(paragraph, text: str, start: int, end: int, unit: Unit) -> None:
     """Unwrap: a paragraph's lines join into one chunk, with a space where the line break was."""
     if paragraph.chunks:
-        chunk = paragraph.chunks[-1].text
-        chunk.add(" ", None)
-        chunk.add(text[start:end], start)
+        paragraph.chunks[-1].text.join(" ", text[start:end], start)
     else:
         paragraph.chunks.append(Chunk(mapped(text[start:end], start), unit.start_time))
 
