@@ -1,22 +1,24 @@
 """The query layer under the adjudication view: what is open, the automatic merge, one page.
 
-Counts are single queries over the whole transcript (`Exists` subqueries, never joins counted);
-a page reads its passages, their annotations and their gold items in a fixed number of
+The board's counters live on the `Adjudication` row: each decision moves them by its passage's
+change (`counting`), and they are recounted in one pass only when annotators' work arrived
+since. A page reads its passages, their annotations and their gold items in a fixed number of
 queries, whatever the transcript's length.
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Case, Exists, Max, OuterRef, Q, When
+from django.db.models import Case, Count, Exists, Max, OuterRef, Q, When
 from django.db.models.functions import Length
 
 from transcripts.models import Passage, count_of
 
 from .agreement_data import span
 from .curation import Item, agreed_groups, coder_labels, differs
-from .models import Annotation, AnnotationEvent
+from .models import Annotation, AnnotationEvent, Membership
 from .models.gold import (
     Adjudication,
     GoldAnnotation,
@@ -40,12 +42,20 @@ def curated(project, transcript_id: int):
 def coders(project, transcript_id: int) -> list[tuple[int, str]]:
     """(user id, username) of everyone whose work is up for adjudication, by username.
 
-    An `Exists` per project member (it stops at their first annotation), not a DISTINCT over
-    every annotation of the transcript.
+    An `Exists` per project member, not a DISTINCT over every annotation of the transcript;
+    still a pass over the transcript on PostgreSQL, so the board reads `coders_of()` instead.
     """
     work = curated(project, transcript_id).filter(annotator=OuterRef("user"))
     members = project.memberships.filter(Exists(work)).order_by("user__username")
     return list(members.values_list("user_id", "user__username"))
+
+
+def coders_of(adjudication: Adjudication) -> list[tuple[int, str]]:
+    """The coders as last counted (`recount`), by username: one small query."""
+    members = Membership.objects.filter(
+        project_id=adjudication.project_id, user_id__in=adjudication.coder_ids
+    )
+    return list(members.order_by("user__username").values_list("user_id", "user__username"))
 
 
 def passage_states(project, transcript_id: int) -> dict:
@@ -53,14 +63,20 @@ def passage_states(project, transcript_id: int) -> dict:
 
     One pass over the transcript's annotations, grouped by passage, instead of two counts.
     """
-    in_gold = GoldSource.objects.filter(annotation=OuterRef("pk"), version=OuterRef("version"))
     pending = Case(
-        When(Q(status=Annotation.Status.REJECTED) | Q(Exists(in_gold)), then=0), default=1
+        When(Q(status=Annotation.Status.REJECTED) | Q(Exists(in_gold_now())), then=0), default=1
     )
     rows = curated(project, transcript_id).order_by().values("passage_id")
     states = rows.annotate(open=Max(pending)).values_list("open", flat=True)
     flags = list(states)
     return {"annotated": len(flags), "open": sum(flags)}
+
+
+def positions(transcript) -> range:
+    """The transcript's passage positions, to page through by range (an index probe for the
+    last one) rather than by COUNT and OFFSET, which read every passage before the page."""
+    last = transcript.passages.aggregate(last=Max("position"))["last"]
+    return range(0 if last is None else last + 1)
 
 
 def open_passages(project, transcript_id: int):
@@ -110,20 +126,84 @@ def items(annotations) -> list[Item]:
 
 
 def opened(project, transcript_id: int, *, by) -> Adjudication:
-    """The transcript's adjudication, merged if annotations changed since the last merge."""
+    """The transcript's adjudication, merged if annotations changed since the last merge, and
+    its counters recounted if annotators' events arrived since they were last kept."""
     adjudication, new = Adjudication.objects.get_or_create(
         project=project, transcript_id=transcript_id
     )
-    if adjudication.auto_merge and (
-        new or latest_event(project, transcript_id) != adjudication.merged_through
-    ):
-        merge_agreed(adjudication, by=by)
+    latest = latest_event(project, transcript_id)
+    if adjudication.auto_merge and (new or latest != adjudication.merged_through):
+        merge_agreed(adjudication, by=by)  # recounts too
+        adjudication.refresh_from_db()
+    elif adjudication.counted_through != latest:
+        recount(adjudication, latest)
     return adjudication
 
 
 def latest_event(project, transcript_id: int) -> int:
     events = AnnotationEvent.objects.filter(project=project, transcript_id=transcript_id)
     return events.aggregate(last=Max("pk"))["last"] or 0
+
+
+def recount(adjudication: Adjudication, through: int, *, save: bool = True) -> None:
+    """The counters from scratch (one pass over the transcript), as of event `through`."""
+    project, transcript_id = adjudication.project, adjudication.transcript_id
+    states = passage_states(project, transcript_id)
+    adjudication.annotated_count, adjudication.open_count = states["annotated"], states["open"]
+    adjudication.coder_ids = [user for user, _ in coders(project, transcript_id)]
+    adjudication.counted_through = through
+    if save:
+        adjudication.save(
+            update_fields=["annotated_count", "open_count", "coder_ids", "counted_through"]
+        )
+
+
+def passage_state(project, transcript_id: int, passage_id: int) -> tuple[int, int]:
+    """(has annotators' work, has an undecided annotation) of one passage, as 0 or 1: one query."""
+    work = curated(project, transcript_id).filter(passage=passage_id)
+    found = work.aggregate(
+        annotated=Count("pk"),
+        open=Count("pk", filter=~Q(status=Annotation.Status.REJECTED) & ~Exists(in_gold_now())),
+    )
+    return int(bool(found["annotated"])), int(bool(found["open"]))
+
+
+def in_gold_now():
+    return GoldSource.objects.filter(annotation=OuterRef("pk"), version=OuterRef("version"))
+
+
+@contextmanager
+def counting(project, transcript_id: int, passage_id: int, *, by):
+    """Keep the board's counters true across one curator's decision on one passage.
+
+    Under the adjudication's row lock (curators' clicks take turns): the passage's state before
+    and after the decision moves the counters, a few queries whatever the transcript's size.
+    If annotators' events arrived meanwhile (the counters or the merge are behind), the
+    counters are recounted instead and the merge is left to the next opening.
+    """
+    with transaction.atomic():
+        adjudication = Adjudication.objects.select_for_update().filter(
+            project=project, transcript_id=transcript_id
+        )
+        adjudication = adjudication.first() or opened(project, transcript_id, by=by)
+        since = latest_event(project, transcript_id)
+        fresh = adjudication.counted_through == since
+        before = passage_state(project, transcript_id, passage_id) if fresh else None
+        yield adjudication
+        events = AnnotationEvent.objects.filter(project=project, transcript_id=transcript_id)
+        latest = latest_event(project, transcript_id)
+        if not fresh or events.filter(pk__gt=since).exclude(user=by).exists():
+            recount(adjudication, latest)
+            return
+        after = passage_state(project, transcript_id, passage_id)
+        adjudication.annotated_count += after[0] - before[0]
+        adjudication.open_count += after[1] - before[1]
+        adjudication.counted_through = latest
+        if adjudication.merged_through == since:  # nothing but this decision happened since
+            adjudication.merged_through = latest
+        adjudication.save(
+            update_fields=["annotated_count", "open_count", "counted_through", "merged_through"]
+        )
 
 
 @transaction.atomic
@@ -152,6 +232,7 @@ def merge_agreed(adjudication: Adjudication, *, by) -> int:
         waiting = [g for g in waiting if g not in ready]
     adjudication.merged_through = latest_event(project, transcript_id)
     adjudication.save(update_fields=["merged_through"])
+    recount(adjudication, adjudication.merged_through)
     return created
 
 
@@ -183,7 +264,9 @@ def create_merged(project, groups: list[list[Item]], in_gold: dict, *, by) -> in
     accepted.accept(by=by)
     versions = accepted.values_list("pk", "version", "annotator_id")
     GoldSource.objects.bulk_create(
-        GoldSource(gold_id=ids[pk], annotation_id=pk, version=version, annotator_id=user)
+        GoldSource(
+            gold_id=ids[pk], annotation_id=pk, subject=pk, version=version, annotator_id=user
+        )
         for pk, version, user in versions
     )
     GoldEvent.objects.bulk_create(
@@ -246,6 +329,7 @@ def undo_merge(adjudication: Adjudication, *, by) -> int:
     merged.delete()
     adjudication.auto_merge = False
     adjudication.save(update_fields=["auto_merge"])
+    recount(adjudication, latest_event(adjudication.project, adjudication.transcript_id))
     return len(events)
 
 
@@ -270,11 +354,10 @@ class Row:
 def page_rows(project, transcript_id: int, passages: list[Passage], who: list[int]) -> list[Row]:
     """The rows of one page: three queries (annotations, gold items, their sources)."""
     ids = [p.pk for p in passages]
-    in_gold = GoldSource.objects.filter(annotation=OuterRef("pk"), version=OuterRef("version"))
     annotations = (
         curated(project, transcript_id)
         .filter(passage_id__in=ids)
-        .annotate(in_gold=Exists(in_gold))
+        .annotate(in_gold=Exists(in_gold_now()))
         .select_related("tag", "target", "target_passage")
     )
     by_passage: dict[int, list[Annotation]] = defaultdict(list)
