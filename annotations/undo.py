@@ -13,14 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from .models import (
-    Adjudication,
-    Annotation,
-    AnnotationEvent,
-    Membership,
-    StaleAnnotation,
-    snapshot,
-)
+from .models import Annotation, AnnotationEvent, Membership, StaleAnnotation, snapshot
 from .models.events import SNAPSHOT_FIELDS
 
 Action = AnnotationEvent.Action
@@ -87,7 +80,6 @@ def undo_last(*, membership: Membership, transcript, page_events: int | None = N
         event.version_after = annotation.version
     event.undone, event.undone_at = True, timezone.now()
     event.save(update_fields=["undone", "undone_at", "version_after"])
-    Adjudication.fall_behind(membership.project, transcript)
     message = f"{UNDO_WORDS[event.action]} {described}."
     if page_events is not None and event.pk <= page_events:
         when = timezone.localtime(event.created_at).strftime("%-d %b, %H:%M")
@@ -124,7 +116,6 @@ def redo_last(*, membership: Membership, transcript) -> Outcome:
         annotation.delete()
     event.undone, event.undone_at = False, None
     event.save(update_fields=["undone", "undone_at", "version_after"])
-    Adjudication.fall_behind(membership.project, transcript)
     message = f"{REDO_WORDS[event.action]} {described}."
     return Outcome(event, message, touched - {None})
 

@@ -375,13 +375,6 @@ class Adjudication(models.Model):
     def __str__(self):
         return f"{self.transcript} in {self.project}"
 
-    @classmethod
-    def fall_behind(cls, project, transcript) -> None:
-        """An annotation changed without a new event (undo, redo rewrite their event): the
-        next request recounts, and the next opening merges, as after any new event."""
-        rows = cls.objects.filter(project=project, transcript=transcript)
-        rows.update(counted_through=None, merged_through=0)
-
 
 class GoldEvent(models.Model):
     """The gold layer's history: who created, changed, merged or removed each item, and when."""

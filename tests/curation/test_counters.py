@@ -82,21 +82,3 @@ def test_a_click_after_annotators_work_recounts_instead_of_adding(
     seen = f"{whole.pk}:{whole.version}"
     post(client, "reject", project, transcript, whole.passage_id, seen=seen)
     assert counters(project, transcript) == counted(project, transcript) == (3, 2)
-
-
-def test_an_annotators_undo_which_writes_no_new_event_is_counted_too(
-    client, staff_curator, layers, board_url, project, transcript, coders, passages, tags
-):
-    from annotations.models import Annotation, Membership
-    from annotations.undo import undo_last
-
-    client.force_login(staff_curator)
-    membership = Membership.objects.get(project=project, user=coders[0])
-    Annotation.objects.create_by(
-        membership, passage=passages[5], tag=tags["Claim"], status=Annotation.Status.SUBMITTED
-    )
-    client.get(board_url)
-    assert counters(project, transcript) == (3, 2)
-    undo_last(membership=membership, transcript=transcript)  # deletes it, rewrites its event
-    client.get(board_url)
-    assert counters(project, transcript) == counted(project, transcript) == (2, 1)
