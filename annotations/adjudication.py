@@ -1,19 +1,34 @@
-"""The query layer under the adjudication view: what is open, the automatic merge, one page.
+"""The query layer under the adjudication view: opening, the automatic merge, one page.
 
-Counts are single queries over the whole transcript (`Exists` subqueries, never joins counted);
-a page reads its passages, their annotations and their gold items in a fixed number of
-queries, whatever the transcript's length.
+The board's counters live on the `Adjudication` row (adjudication_state.py): each decision
+moves them by its passage's change (`counting`), and they are recounted in one pass only when
+annotators' work arrived since. A page reads its passages, their annotations and their gold
+items in a fixed number of queries, whatever the transcript's length.
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Case, Exists, Max, OuterRef, Q, When
+from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import Length
 
-from transcripts.models import Passage, count_of
+from transcripts.models import Passage
 
+from .adjudication_state import (
+    annotated_passages,
+    coders,
+    coders_of,
+    curated,
+    in_gold_now,
+    latest_event,
+    open_passages,
+    passage_state,
+    passage_states,
+    progress_counts,
+    recount,
+)
 from .agreement_data import span
 from .curation import Item, agreed_groups, coder_labels, differs
 from .models import Annotation, AnnotationEvent
@@ -29,63 +44,11 @@ from .models.gold import (
 PAGE_SIZE = 40  # passages per page
 
 
-def curated(project, transcript_id: int):
-    """The annotations a curator adjudicates: the annotators' work, drafts left out."""
-    annotations = Annotation.objects.in_project(project).filter(
-        passage__transcript_id=transcript_id
-    )
-    return annotations.exclude(status=Annotation.Status.DRAFT)
-
-
-def coders(project, transcript_id: int) -> list[tuple[int, str]]:
-    """(user id, username) of everyone whose work is up for adjudication, by username.
-
-    An `Exists` per project member (it stops at their first annotation), not a DISTINCT over
-    every annotation of the transcript.
-    """
-    work = curated(project, transcript_id).filter(annotator=OuterRef("user"))
-    members = project.memberships.filter(Exists(work)).order_by("user__username")
-    return list(members.values_list("user_id", "user__username"))
-
-
-def passage_states(project, transcript_id: int) -> dict:
-    """{"annotated": passages with submitted work, "open": those with an undecided annotation}.
-
-    One pass over the transcript's annotations, grouped by passage, instead of two counts.
-    """
-    in_gold = GoldSource.objects.filter(annotation=OuterRef("pk"), version=OuterRef("version"))
-    pending = Case(
-        When(Q(status=Annotation.Status.REJECTED) | Q(Exists(in_gold)), then=0), default=1
-    )
-    rows = curated(project, transcript_id).order_by().values("passage_id")
-    states = rows.annotate(open=Max(pending)).values_list("open", flat=True)
-    flags = list(states)
-    return {"annotated": len(flags), "open": sum(flags)}
-
-
-def open_passages(project, transcript_id: int):
-    """Passages with an annotation no curator has decided (in gold at its version, or rejected)."""
-    pending = undecided(curated(project, transcript_id)).filter(passage=OuterRef("pk"))
-    return Passage.objects.filter(transcript_id=transcript_id).filter(Exists(pending))
-
-
-def annotated_passages(project, transcript_id: int):
-    work = curated(project, transcript_id).filter(passage=OuterRef("pk"))
-    return Passage.objects.filter(transcript_id=transcript_id).filter(Exists(work))
-
-
-def progress_counts(project) -> dict:
-    """Per transcript, for `.annotate()`: passages with annotators' work, and those still open.
-
-    Two correlated subqueries counting passages (each filtered by an `Exists`), never a join.
-    """
-    work = Annotation.objects.in_project(project).exclude(status=Annotation.Status.DRAFT)
-    annotated = Passage.objects.filter(Exists(work.filter(passage=OuterRef("pk"))))
-    pending = Passage.objects.filter(Exists(undecided(work).filter(passage=OuterRef("pk"))))
-    return {
-        "curation_annotated": count_of(annotated),
-        "curation_open": count_of(pending),
-    }
+def positions(transcript) -> range:
+    """The transcript's passage positions, to page through by range (an index probe for the
+    last one) rather than by COUNT and OFFSET, which read every passage before the page."""
+    last = transcript.passages.aggregate(last=Max("position"))["last"]
+    return range(0 if last is None else last + 1)
 
 
 def items(annotations) -> list[Item]:
@@ -110,20 +73,52 @@ def items(annotations) -> list[Item]:
 
 
 def opened(project, transcript_id: int, *, by) -> Adjudication:
-    """The transcript's adjudication, merged if annotations changed since the last merge."""
+    """The transcript's adjudication, merged if annotations changed since the last merge, and
+    its counters recounted if annotators' events arrived since they were last kept."""
     adjudication, new = Adjudication.objects.get_or_create(
         project=project, transcript_id=transcript_id
     )
-    if adjudication.auto_merge and (
-        new or latest_event(project, transcript_id) != adjudication.merged_through
-    ):
-        merge_agreed(adjudication, by=by)
+    latest = latest_event(project, transcript_id)
+    if adjudication.auto_merge and (new or latest != adjudication.merged_through):
+        merge_agreed(adjudication, by=by)  # recounts too
+        adjudication.refresh_from_db()
+    elif adjudication.counted_through != latest:
+        recount(adjudication, latest)
     return adjudication
 
 
-def latest_event(project, transcript_id: int) -> int:
-    events = AnnotationEvent.objects.filter(project=project, transcript_id=transcript_id)
-    return events.aggregate(last=Max("pk"))["last"] or 0
+@contextmanager
+def counting(project, transcript_id: int, passage_id: int, *, by):
+    """Keep the board's counters true across one curator's decision on one passage.
+
+    Under the adjudication's row lock (curators' clicks take turns): the passage's state before
+    and after the decision moves the counters, a few queries whatever the transcript's size.
+    If annotators' events arrived meanwhile (the counters or the merge are behind), the
+    counters are recounted instead and the merge is left to the next opening.
+    """
+    with transaction.atomic():
+        adjudication = Adjudication.objects.select_for_update().filter(
+            project=project, transcript_id=transcript_id
+        )
+        adjudication = adjudication.first() or opened(project, transcript_id, by=by)
+        since = latest_event(project, transcript_id)
+        fresh = adjudication.counted_through == since
+        before = passage_state(project, transcript_id, passage_id) if fresh else None
+        yield adjudication
+        events = AnnotationEvent.objects.filter(project=project, transcript_id=transcript_id)
+        latest = latest_event(project, transcript_id)
+        if not fresh or events.filter(pk__gt=since).exclude(user=by).exists():
+            recount(adjudication, latest)
+            return
+        after = passage_state(project, transcript_id, passage_id)
+        adjudication.annotated_count += after[0] - before[0]
+        adjudication.open_count += after[1] - before[1]
+        adjudication.counted_through = latest
+        if adjudication.merged_through == since:  # nothing but this decision happened since
+            adjudication.merged_through = latest
+        adjudication.save(
+            update_fields=["annotated_count", "open_count", "counted_through", "merged_through"]
+        )
 
 
 @transaction.atomic
@@ -152,6 +147,7 @@ def merge_agreed(adjudication: Adjudication, *, by) -> int:
         waiting = [g for g in waiting if g not in ready]
     adjudication.merged_through = latest_event(project, transcript_id)
     adjudication.save(update_fields=["merged_through"])
+    recount(adjudication, adjudication.merged_through)
     return created
 
 
@@ -183,7 +179,9 @@ def create_merged(project, groups: list[list[Item]], in_gold: dict, *, by) -> in
     accepted.accept(by=by)
     versions = accepted.values_list("pk", "version", "annotator_id")
     GoldSource.objects.bulk_create(
-        GoldSource(gold_id=ids[pk], annotation_id=pk, version=version, annotator_id=user)
+        GoldSource(
+            gold_id=ids[pk], annotation_id=pk, subject=pk, version=version, annotator_id=user
+        )
         for pk, version, user in versions
     )
     GoldEvent.objects.bulk_create(
@@ -246,6 +244,7 @@ def undo_merge(adjudication: Adjudication, *, by) -> int:
     merged.delete()
     adjudication.auto_merge = False
     adjudication.save(update_fields=["auto_merge"])
+    recount(adjudication, latest_event(adjudication.project, adjudication.transcript_id))
     return len(events)
 
 
@@ -270,11 +269,10 @@ class Row:
 def page_rows(project, transcript_id: int, passages: list[Passage], who: list[int]) -> list[Row]:
     """The rows of one page: three queries (annotations, gold items, their sources)."""
     ids = [p.pk for p in passages]
-    in_gold = GoldSource.objects.filter(annotation=OuterRef("pk"), version=OuterRef("version"))
     annotations = (
         curated(project, transcript_id)
         .filter(passage_id__in=ids)
-        .annotate(in_gold=Exists(in_gold))
+        .annotate(in_gold=Exists(in_gold_now()))
         .select_related("tag", "target", "target_passage")
     )
     by_passage: dict[int, list[Annotation]] = defaultdict(list)
@@ -325,4 +323,19 @@ def item_key(annotation: Annotation, passage: Passage) -> tuple:
     )
 
 
-__all__ = ["PAGE_SIZE", "coder_labels", "opened", "open_passages", "page_rows"]
+__all__ = [
+    "PAGE_SIZE",
+    "annotated_passages",
+    "coder_labels",
+    "coders",
+    "coders_of",
+    "curated",
+    "latest_event",
+    "open_passages",
+    "opened",
+    "page_rows",
+    "passage_states",
+    "progress_counts",
+    "recount",
+    "undecided",
+]

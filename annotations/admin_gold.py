@@ -12,6 +12,7 @@ from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from .admin.history import ReadOnly
 from .export import FORMATS, Dataset
 from .models import GoldAnnotation, GoldConflict, GoldEvent, GoldSource, StaleAnnotation
 from .views import adjudication
@@ -59,42 +60,39 @@ class GoldAnnotationAdmin(admin.ModelAdmin):
     actions = ["export_selected_csv"]
 
     def get_urls(self):
-        def wrap(view):
-            return self.admin_site.admin_view(view)
-
+        # The board's template joins these routes to the board's URL (`board_base`).
         board = "adjudicate/<slug:slug>/<int:transcript_id>/"
         urls = [
-            path(board, wrap(adjudication.adjudicate), name="annotations_adjudicate"),
-            path(
-                f"{board}accept/<int:annotation_id>/",
-                wrap(adjudication.accept),
-                name="annotations_adjudicate_accept",
-            ),
-            path(
-                f"{board}reject/<int:passage_id>/",
-                wrap(adjudication.reject),
-                name="annotations_adjudicate_reject",
-            ),
-            path(
-                f"{board}passage/<int:passage_id>/gold/",
-                wrap(adjudication.gold_edit),
-                name="annotations_adjudicate_gold_new",
-            ),
-            path(
-                f"{board}passage/<int:passage_id>/gold/<int:gold_id>/",
-                wrap(adjudication.gold_edit),
-                name="annotations_adjudicate_gold_change",
-            ),
-            path(
-                f"{board}gold/<int:gold_id>/remove/",
-                wrap(adjudication.gold_remove),
-                name="annotations_adjudicate_gold_remove",
-            ),
-            path(
-                f"{board}auto-merge/",
-                wrap(adjudication.auto_merge),
-                name="annotations_adjudicate_auto_merge",
-            ),
+            path(f"{board}{route}", self.admin_site.admin_view(view), name=name)
+            for route, view, name in (
+                ("", adjudication.adjudicate, "annotations_adjudicate"),
+                (
+                    "accept/<int:annotation_id>/",
+                    adjudication.accept,
+                    "annotations_adjudicate_accept",
+                ),
+                (
+                    "reject/<int:passage_id>/",
+                    adjudication.reject,
+                    "annotations_adjudicate_reject",
+                ),
+                (
+                    "passage/<int:passage_id>/gold/",
+                    adjudication.gold_edit,
+                    "annotations_adjudicate_gold_new",
+                ),
+                (
+                    "passage/<int:passage_id>/gold/<int:gold_id>/",
+                    adjudication.gold_edit,
+                    "annotations_adjudicate_gold_change",
+                ),
+                (
+                    "gold/<int:gold_id>/remove/",
+                    adjudication.gold_remove,
+                    "annotations_adjudicate_gold_remove",
+                ),
+                ("auto-merge/", adjudication.auto_merge, "annotations_adjudicate_auto_merge"),
+            )
         ]
         return urls + super().get_urls()
 
@@ -129,18 +127,9 @@ class GoldAnnotationAdmin(admin.ModelAdmin):
 
 
 @admin.register(GoldEvent)
-class GoldEventAdmin(admin.ModelAdmin):
+class GoldEventAdmin(ReadOnly, admin.ModelAdmin):
     """The gold layer's history; read-only, as a history must be."""
 
     list_display = ["created_at", "user", "action", "subject", "project"]
     list_filter = ["action", "project"]
     list_select_related = ["user", "project"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

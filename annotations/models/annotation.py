@@ -269,9 +269,14 @@ class AnnotationQuerySet(models.QuerySet):
         a transcript's drafts (the annotator's own "mark as done") do not.
         """
         # Re-read by id: the caller's queryset may join nullable tables (the admin's list does),
-        # and PostgreSQL cannot lock the nullable side of an outer join.
+        # and PostgreSQL cannot lock the nullable side of an outer join. The transcript comes
+        # with each row (no query per annotation for its event).
         locked = Annotation.objects.filter(pk__in=self.values("pk")).select_related("tag")
+        locked = locked.annotate(transcript_of=F("passage__transcript_id"))
         now, rows = timezone.now(), list(locked.select_for_update(of=("self",)))
+        changes = {"status": status, "version": F("version") + 1, "updated_at": now}
+        if reviewing:
+            changes |= {"reviewed_by": by, "reviewed_at": now}
         events = []
         for annotation in rows:
             before = snapshot(annotation)
@@ -279,10 +284,11 @@ class AnnotationQuerySet(models.QuerySet):
             if reviewing:
                 annotation.reviewed_by, annotation.reviewed_at = by, now
             annotation.version += 1
+            annotation.updated_at = now
             events.append(
                 AnnotationEvent(
                     project_id=annotation.tag.project_id,
-                    transcript_id=annotation.passage_transcript_id(),
+                    transcript_id=annotation.transcript_of,
                     user=by,
                     annotation=annotation,
                     subject=annotation.pk,
@@ -294,10 +300,11 @@ class AnnotationQuerySet(models.QuerySet):
                     version_after=annotation.version,
                 )
             )
-        fields = ["status", "reviewed_by", "reviewed_at", "version", "updated_at"]
-        for annotation in rows:
-            annotation.updated_at = now
-        Annotation.objects.bulk_update(rows, fields, batch_size=1000)
+        # One value for every row (the version is each row's own plus one): a plain UPDATE a
+        # thousand ids at a time, not bulk_update's per-row CASE (3.3 s for 489 rows).
+        ids = [annotation.pk for annotation in rows]
+        for at in range(0, len(ids), 1000):
+            Annotation.objects.filter(pk__in=ids[at : at + 1000]).update(**changes)
         AnnotationEvent.objects.bulk_create(events, batch_size=1000)
         return len(rows)
 

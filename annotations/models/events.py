@@ -88,6 +88,8 @@ class AnnotationEvent(models.Model):
         indexes = [
             models.Index(fields=["project", "transcript", "user", "undone"]),
             models.Index(fields=["subject"]),
+            # The transcript's latest event in one index probe (the adjudication's freshness).
+            models.Index(fields=["project", "transcript", "id"]),
         ]
 
     def __str__(self):

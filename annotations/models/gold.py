@@ -254,7 +254,7 @@ class GoldAnnotation(models.Model):
         rows = list(annotations.values_list("pk", "version", "annotator_id"))
         GoldSource.objects.filter(gold=self, annotation__in=[pk for pk, _, _ in rows]).delete()
         GoldSource.objects.bulk_create(
-            GoldSource(gold=self, annotation_id=pk, version=version, annotator_id=who)
+            GoldSource(gold=self, annotation_id=pk, subject=pk, version=version, annotator_id=who)
             for pk, version, who in rows
         )
         if count:
@@ -304,8 +304,13 @@ class GoldSource(models.Model):
     """Which annotator annotation, at which version, a gold item came from."""
 
     gold = models.ForeignKey(GoldAnnotation, on_delete=models.CASCADE, related_name="source_rows")
+    # Loss-free: deleting the annotation later keeps this row (who, which version, which id),
+    # so the gold item still names where it came from (the export's `sources` column).
     annotation = models.ForeignKey(
-        Annotation, on_delete=models.CASCADE, related_name="gold_sources"
+        Annotation, on_delete=models.SET_NULL, null=True, related_name="gold_sources"
+    )
+    subject = models.PositiveBigIntegerField(
+        null=True, help_text="The annotation's id, kept after the annotation is deleted."
     )
     version = models.PositiveIntegerField(help_text="The annotation's version the curator took.")
     annotator = models.ForeignKey(
@@ -322,7 +327,11 @@ class GoldSource(models.Model):
         indexes = [models.Index(fields=["annotation", "version"])]
 
     def __str__(self):
-        return f"{self.annotation_id} v{self.version} → gold {self.gold_id}"
+        return f"{self.subject} v{self.version} → gold {self.gold_id}"
+
+    def save(self, *args, **kwargs):
+        self.subject = self.subject or self.annotation_id
+        super().save(*args, **kwargs)
 
 
 class Adjudication(models.Model):
@@ -340,6 +349,20 @@ class Adjudication(models.Model):
     )
     declined = models.JSONField(
         default=list, blank=True, help_text="Annotations whose automatic merge a curator undid."
+    )
+    # The board's counters, kept true by each decision (see adjudication.counting) so that no
+    # request counts the whole transcript; recounted when annotators' events arrived since.
+    annotated_count = models.PositiveIntegerField(
+        default=0, help_text="Passages with annotators' work."
+    )
+    open_count = models.PositiveIntegerField(
+        default=0, help_text="Passages with an annotation no curator has decided."
+    )
+    coder_ids = models.JSONField(
+        default=list, blank=True, help_text="Annotators with work up for adjudication, as counted."
+    )
+    counted_through = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The last annotation event the counts include."
     )
 
     class Meta:

@@ -43,18 +43,20 @@ def board_url(project, transcript, page=None, anchor=None, anonymise=False) -> s
     return url + (f"?{query}" if query else "") + (f"#row-{anchor}" if anchor else "")
 
 
-def progress(project, transcript) -> dict:
-    states = data.passage_states(project, transcript.pk)
-    return states | {"decided": states["annotated"] - states["open"]}
+def progress(adjudication: Adjudication) -> dict:
+    """The counters kept on the adjudication (no count over the transcript per request)."""
+    annotated, still_open = adjudication.annotated_count, adjudication.open_count
+    return {"annotated": annotated, "open": still_open, "decided": annotated - still_open}
 
 
-def base_context(request, membership, transcript) -> dict:
+def base_context(request, membership, transcript, adjudication, *, page=True) -> dict:
+    """What the board's templates read; `page=False` for a row alone (no admin chrome)."""
     project = membership.project
-    who = data.coders(project, transcript.pk)
+    who = data.coders_of(adjudication)
     anonymise = request.GET.get("anonymise") == "1" or request.POST.get("anonymise") == "1"
     labels = data.coder_labels([name for _, name in who], anonymise=anonymise)
     return {
-        **admin_context(request),
+        **(admin_context(request) if page else {}),
         "project": project,
         "transcript": transcript,
         "coders": [
@@ -63,7 +65,10 @@ def base_context(request, membership, transcript) -> dict:
         "coder_ids": [user for user, _ in who],
         "label_of": {user: label for (user, _), label in zip(who, labels, strict=True)},
         "anonymise": anonymise,
-        "progress": progress(project, transcript),
+        # Each click's URL is this plus its route (admin_gold.get_urls): a string join per
+        # button, not a URL reversal (eight per annotation made a page's rendering crawl).
+        "board_base": board_url(project, transcript),
+        "progress": progress(adjudication),
     }
 
 
@@ -78,26 +83,24 @@ def adjudicate(request: HttpRequest, slug: str, transcript_id: int) -> HttpRespo
     membership, transcript = curation(request, slug, transcript_id)
     project = membership.project
     adjudication = data.opened(project, transcript.pk, by=request.user)
-    context = base_context(request, membership, transcript)
-    passages = (
-        transcript.passages.select_related("turn__speaker").defer("turn__text").order_by("position")
-    )
-    page = Paginator(passages, data.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = data.page_rows(project, transcript.pk, list(page.object_list), context["coder_ids"])
+    context = base_context(request, membership, transcript, adjudication)
+    page = Paginator(data.positions(transcript), data.PAGE_SIZE).get_page(request.GET.get("page"))
+    first, last = (page.object_list[0], page.object_list[-1]) if page.object_list else (0, 0)
+    passages = transcript.passages.filter(position__gte=first, position__lte=last)
+    passages = passages.select_related("turn__speaker").defer("turn__text").order_by("position")
+    rows = data.page_rows(project, transcript.pk, list(passages), context["coder_ids"])
     for row in rows:
         label(row, context["label_of"])
-    first, last = (
-        page.object_list[0].position if rows else 0,
-        rows[-1].passage.position if rows else 0,
-    )
-    open_passages = data.open_passages(project, transcript.pk).order_by("position")
-    after = open_passages.filter(position__gt=last).values_list("position", "pk").first()
-    before = (
-        open_passages.filter(position__lt=first)
-        .order_by("-position")
-        .values_list("position", "pk")
-        .first()
-    )
+    after = before = None
+    if adjudication.open_count:  # when all is decided, no search for the next open passage
+        open_passages = data.open_passages(project, transcript.pk).order_by("position")
+        after = open_passages.filter(position__gt=last).values_list("position", "pk").first()
+        before = (
+            open_passages.filter(position__lt=first)
+            .order_by("-position")
+            .values_list("position", "pk")
+            .first()
+        )
     context |= {
         "adjudication": adjudication,
         "page": page,
@@ -116,9 +119,18 @@ def adjudicate(request: HttpRequest, slug: str, transcript_id: int) -> HttpRespo
 
 
 def row_response(
-    request, membership, transcript, passage, *, status=200, message="", extra=None
+    request,
+    membership,
+    transcript,
+    passage,
+    *,
+    status=200,
+    message="",
+    extra=None,
+    adjudication=None,
 ) -> HttpResponse:
-    context = base_context(request, membership, transcript)
+    adjudication = adjudication or adjudication_of(membership, transcript)
+    context = base_context(request, membership, transcript, adjudication, page=False)
     (row,) = data.page_rows(membership.project, transcript.pk, [passage], context["coder_ids"])
     label(row, context["label_of"])
     context |= {"row": row, "message": message, "failed": status >= 400, "oob": True}
@@ -130,6 +142,42 @@ def row_response(
             board_url(membership.project, transcript, page, passage.pk, context["anonymise"])
         )
     return TemplateResponse(request, f"{TEMPLATE}#row-update", context, status=status)
+
+
+def adjudication_of(membership, transcript) -> Adjudication:
+    """The transcript's adjudication as it stands (its counters), never merging: a refused
+    click on a board nobody opened yet leaves no trace."""
+    project = membership.project
+    found = Adjudication.objects.filter(project=project, transcript=transcript).first()
+    if found is not None and found.counted_through is not None:
+        return found
+    found = found or Adjudication(project=project, transcript=transcript)
+    data.recount(found, data.latest_event(project, transcript.pk), save=found.pk is not None)
+    return found
+
+
+def not_saved(request, membership, transcript, passage, refused: Exception) -> HttpResponse:
+    """The 409 of a stale click: another curator was faster; the row as it is now."""
+    message = f"Not saved: {refused} The row shows it as it is now."
+    return row_response(request, membership, transcript, passage, status=409, message=message)
+
+
+def decide(request, membership, transcript, passage, decision, *, refused, message):
+    """Run one gold verb (`decision()`), the counters kept true; answer with the row.
+
+    `message` is the answer's text, or a function of what the verb returned.
+    """
+    try:
+        with data.counting(
+            membership.project, transcript.pk, passage.pk, by=request.user
+        ) as adjudication:
+            result = decision()
+    except refused as error:
+        return not_saved(request, membership, transcript, passage, error)
+    text = message(result) if callable(message) else message
+    return row_response(
+        request, membership, transcript, passage, message=text, adjudication=adjudication
+    )
 
 
 def label(row, label_of: dict) -> None:
@@ -157,23 +205,20 @@ def accept(request: HttpRequest, slug: str, transcript_id: int, annotation_id: i
         data.curated(membership.project, transcript.pk).select_related("target"), pk=annotation_id
     )
     passage = passage_of(transcript, annotation.passage_id)
-    try:
-        GoldAnnotation.objects.accept(
+    return decide(
+        request,
+        membership,
+        transcript,
+        passage,
+        lambda: GoldAnnotation.objects.accept(
             annotation,
             by=request.user,
             expected_version=seen_version(request),
             project=membership.project,
-        )
-    except (StaleAnnotation, GoldConflict) as refused:
-        return row_response(
-            request,
-            membership,
-            transcript,
-            passage,
-            status=409,
-            message=f"Not saved: {refused} The row shows it as it is now.",
-        )
-    return row_response(request, membership, transcript, passage, message="Accepted into gold.")
+        ),
+        refused=(StaleAnnotation, GoldConflict),
+        message="Accepted into gold.",
+    )
 
 
 @require_POST
@@ -194,18 +239,15 @@ def reject(request: HttpRequest, slug: str, transcript_id: int, passage_id: int)
         return row_response(
             request, membership, transcript, passage, status=422, message="Nothing to reject here."
         )
-    try:
-        count = GoldAnnotation.objects.reject_items(on_passage, by=request.user, seen=seen)
-    except StaleAnnotation as refused:
-        return row_response(
-            request,
-            membership,
-            transcript,
-            passage,
-            status=409,
-            message=f"Not saved: {refused} The row shows it as it is now.",
-        )
-    return row_response(request, membership, transcript, passage, message=f"Rejected {count}.")
+    return decide(
+        request,
+        membership,
+        transcript,
+        passage,
+        lambda: GoldAnnotation.objects.reject_items(on_passage, by=request.user, seen=seen),
+        refused=StaleAnnotation,
+        message=lambda count: f"Rejected {count}.",
+    )
 
 
 def gold_edit(
@@ -235,23 +277,17 @@ def gold_edit(
             else:
                 gold.apply_change(request.user, seen_version(request), **form.gold_fields())
         except StaleGold as refused:
-            return row_response(
-                request,
-                membership,
-                transcript,
-                passage,
-                status=409,
-                message=f"Not saved: {refused} The row shows it as it is now.",
-            )
+            return not_saved(request, membership, transcript, passage, refused)
         except GoldConflict as refused:
             form.add_error(None, str(refused))
-        else:
+        else:  # a curator's own item decides no annotator's annotation: the counters stand
             return row_response(request, membership, transcript, passage, message="Saved in gold.")
     status = 422 if form.errors else 200
     if request.htmx:  # the row, with the form open in its gold column
         extra = {"form": form, "form_passage": passage, "gold": gold, "passage": passage}
         return row_response(request, membership, transcript, passage, status=status, extra=extra)
-    context = base_context(request, membership, transcript) | {
+    adjudication = adjudication_of(membership, transcript)
+    context = base_context(request, membership, transcript, adjudication) | {
         "form": form,
         "passage": passage,
         "gold": gold,
@@ -270,18 +306,15 @@ def gold_remove(request: HttpRequest, slug: str, transcript_id: int, gold_id: in
         GoldAnnotation.objects.in_transcript(membership.project, transcript.pk), pk=gold_id
     )
     passage = passage_of(transcript, gold.passage_id)
-    try:
-        data.unmerge(gold, by=request.user, expected_version=seen_version(request))
-    except StaleGold as refused:
-        return row_response(
-            request,
-            membership,
-            transcript,
-            passage,
-            status=409,
-            message=f"Not saved: {refused} The row shows it as it is now.",
-        )
-    return row_response(request, membership, transcript, passage, message="Taken out of gold.")
+    return decide(
+        request,
+        membership,
+        transcript,
+        passage,
+        lambda: data.unmerge(gold, by=request.user, expected_version=seen_version(request)),
+        refused=StaleGold,
+        message="Taken out of gold.",
+    )
 
 
 @require_POST

@@ -136,3 +136,19 @@ def test_admin_add_to_gold_action_and_gold_column(
         page = client.get(url)
     body = page.content.decode()
     assert body.count("icon-yes.svg") == 2
+
+
+def test_deleting_a_source_annotation_keeps_the_gold_items_provenance(project, gold, coders):
+    """Loss-free: the gold item still names who it came from, at which version."""
+    merged = gold.first()
+    source = merged.source_rows.order_by("annotator__username").first()
+    annotation_id, version = source.annotation_id, source.version
+    annotation = source.annotation
+    annotation.remove(annotation.annotator, annotation.version)
+    source.refresh_from_db()
+    assert source.annotation_id is None
+    assert (source.subject, source.version, source.annotator) == (annotation_id, version, coders[0])
+    out = io.StringIO()
+    call_command("export_annotations", "--project", project.slug, "--gold-only", stdout=out)
+    rows = read(out.getvalue())
+    assert rows[0]["sources"] == ";".join(sorted(u.username for u in coders))
