@@ -1,7 +1,10 @@
 """Progress's stored counters (annotations, passages tagged) equal a fresh count after every
 kind of write: the workspace's figures read them instead of counting on each action."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 
@@ -118,3 +121,12 @@ def test_a_passage_nobody_spoke_cannot_be_tagged(client, project, transcript, an
     assert response.status_code == 400
     assert "not spoken" in messages_of(response)
     assert not Annotation.objects.exists()
+
+
+def test_the_recount_command_repairs_the_counters(project, transcript, annotator):
+    Annotation.objects.create(
+        passage=passage(transcript, 0), tag=tag(project, "c"), annotator=annotator
+    )
+    Progress.objects.update(annotation_count=0, tagged_passages=0)
+    call_command("recount_progress", stdout=io.StringIO())
+    assert stored(project, transcript) == {annotator.pk: (1, 1)}
