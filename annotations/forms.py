@@ -94,9 +94,10 @@ class AnnotationCreateForm(TargetMixin, forms.Form):
     target = forms.IntegerField(required=False)
     target_passage = forms.IntegerField(required=False)
 
-    def __init__(self, *args, membership: Membership, transcript, **kwargs):
+    def __init__(self, *args, membership: Membership, transcript, passage=None, **kwargs):
+        """`passage`: the posted passage if the view has read it already (its transcript's)."""
         super().__init__(*args, **kwargs)
-        self.membership, self.transcript = membership, transcript
+        self.membership, self.transcript, self.loaded_passage = membership, transcript, passage
         self.fields["tag"].queryset = membership.project.tags.all()
         self.fields["tag"].loaded = membership.project.tag_list()  # shared with the page
 
@@ -104,12 +105,18 @@ class AnnotationCreateForm(TargetMixin, forms.Form):
         data = super().clean()
         passage = None
         if data.get("passage") is not None:
-            passage = self.transcript.passages.filter(pk=data["passage"])
-            passage = found_in(
-                passage.select_related("turn__speaker").first(), self.membership.project
-            )
+            passage = self.loaded_passage
+            if passage is None or passage.pk != data["passage"]:
+                found = self.transcript.passages.filter(pk=data["passage"])
+                passage = found.select_related("turn__speaker").first()
+            passage = found_in(passage, self.membership.project)
             if passage is None:
                 self.add_error(None, "That passage is not in this transcript.")
+            elif passage.kind != Passage.Kind.SPEECH:
+                # Procedure, headings, stage directions: nobody said them, so nothing to tag.
+                self.add_error(None, "That passage is not spoken (a heading or procedure): "
+                               "only what a speaker said can be tagged.")  # fmt: skip
+                passage = None
         data["passage"] = passage
         if passage is not None:
             self.clean_offsets(passage)

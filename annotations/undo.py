@@ -13,7 +13,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from .models import Annotation, AnnotationEvent, Membership, StaleAnnotation, snapshot
+from transcripts.models import Passage
+
+from .models import (
+    Annotation,
+    AnnotationEvent,
+    Membership,
+    StaleAnnotation,
+    found_in,
+    snapshot,
+)
+from .models.annotation import cited_by_gold
 from .models.events import SNAPSHOT_FIELDS
 
 Action = AnnotationEvent.Action
@@ -29,6 +39,10 @@ class Outcome:
     message: str
     touched: set[int]  # passages whose fragments changed
     loaded: tuple = ()  # of those, the passages read already (with turn and speaker)
+
+    @property
+    def transcript(self):
+        return self.event.transcript  # read with the event (see _mine)
 
 
 UNDO_WORDS = {
@@ -49,33 +63,56 @@ def latest_event_id(membership: Membership, transcript) -> int:
     return events.aggregate(latest=Max("pk"))["latest"] or 0
 
 
+def _mine(membership: Membership, transcript):
+    """The user's events in this transcript (a Transcript or its id), locked, each with its
+    transcript, checked to be in the project: the request needs no query of its own for it."""
+    mine = AnnotationEvent.objects.of(membership, transcript).select_for_update(of=("self",))
+    mine = mine.filter(transcript__projects=membership.project).select_related("transcript")
+    return mine.defer("transcript__original_text")
+
+
 @transaction.atomic
 def undo_last(*, membership: Membership, transcript, page_events: int | None = None) -> Outcome:
-    mine = AnnotationEvent.objects.of(membership, transcript).select_for_update(of=("self",))
-    mine = mine.annotate(changed_since=_changed_since(membership))
+    mine = _mine(membership, transcript).annotate(changed_since=_changed_since(membership))
     # Reviews are not undone here, and moves belong to the structure change that made them.
     actions = mine.filter(undone=False).exclude(action__in=[Action.REVIEW, Action.MOVE])
     event = actions.order_by("-pk").first()
     if event is None:
         raise Refused("Nothing to undo in this transcript.")
-    annotation, answers = _current(event)
+    if event.action == Action.DELETE:  # gone, or back: the re-creating insert tells (below)
+        annotation, answers = None, set()
+    else:
+        annotation, answers = _current(event)
     _check_untouched(event, annotation, membership, undoing=True)
     touched = _passages(event.before, event.after)
     if event.action == Action.CREATE:
         described = annotation.describe()
         touched |= answers
         event.version_after = annotation.version  # redo brings it back at this version
-        annotation.delete()
+        annotation.erase(answered=bool(answers), sourced=annotation.sourced)
     elif event.action == Action.UPDATE:
         annotation = _put(annotation, event.before)
         described = _describable(annotation, membership).describe()
         event.version_after = annotation.version
     else:
-        annotation = _recreate(event.before, event.version_after or event.before["version"])
-        Annotation.objects.filter(
-            pk__in=event.before.get("answered_by", []), target__isnull=True
-        ).update(target=annotation)
-        touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
+        try:
+            with transaction.atomic():
+                annotation = _recreate(
+                    event.before,
+                    event.version_after or event.before["version"],
+                    (event.project_id, event.transcript_id),
+                    _loaded(event, event.before, membership),
+                )
+        except IntegrityError:  # its id, or an exact copy of it, is in the table again
+            raise Refused(
+                "Cannot undo: the annotation (or an exact copy of it) is back already. "
+                "Nothing was changed."
+            ) from None
+        if answered_by := event.before.get("answered_by"):  # most have none: no query then
+            Annotation.objects.filter(pk__in=answered_by, target__isnull=True).update(
+                target=annotation
+            )
+            touched |= set(annotation.answered_by.values_list("passage_id", flat=True))
         described = _describable(annotation, membership).describe()
         event.version_after = annotation.version
     event.undone, event.undone_at = True, timezone.now()
@@ -90,7 +127,7 @@ def undo_last(*, membership: Membership, transcript, page_events: int | None = N
 
 @transaction.atomic
 def redo_last(*, membership: Membership, transcript) -> Outcome:
-    mine = AnnotationEvent.objects.of(membership, transcript).select_for_update()
+    mine = _mine(membership, transcript)
     event = mine.filter(undone=True).order_by("-undone_at", "-pk").first()
     if event is None or mine.filter(undone=False, pk__gt=event.pk).exists():
         raise Refused("Nothing to redo: redo replays what you undid, until you do something new.")
@@ -100,7 +137,12 @@ def redo_last(*, membership: Membership, transcript) -> Outcome:
     if event.action == Action.CREATE:
         try:
             with transaction.atomic():
-                annotation = _recreate(event.after, event.version_after)
+                annotation = _recreate(
+                    event.after,
+                    event.version_after,
+                    (event.project_id, event.transcript_id),
+                    _loaded(event, event.after, membership),
+                )
         except IntegrityError:
             raise Refused("Not redone: you have tagged exactly this again meanwhile.") from None
         event.version_after = annotation.version
@@ -113,7 +155,7 @@ def redo_last(*, membership: Membership, transcript) -> Outcome:
         described = annotation.describe()
         touched |= answers
         event.version_after = annotation.version  # undo brings it back at this version
-        annotation.delete()
+        annotation.erase(answered=bool(answers), sourced=annotation.sourced)
     event.undone, event.undone_at = False, None
     event.save(update_fields=["undone", "undone_at", "version_after"])
     message = f"{REDO_WORDS[event.action]} {described}."
@@ -134,7 +176,8 @@ def _current(event: AnnotationEvent) -> tuple[Annotation | None, set[int]]:
     rows = Annotation.objects.select_for_update(of=("self",)).filter(
         Q(pk=event.subject) | Q(target=event.subject)
     )
-    rows = list(rows.select_related("tag", "passage__turn__speaker").order_by("pk"))
+    rows = rows.select_related("tag", "passage__turn__speaker").annotate(sourced=cited_by_gold())
+    rows = list(rows.order_by("pk"))
     annotation = next((row for row in rows if row.pk == event.subject), None)
     return annotation, {row.passage_id for row in rows if row.target_id == event.subject}
 
@@ -188,25 +231,45 @@ def _lower(error: Exception) -> str:
 
 
 def _put(
-    annotation: Annotation, fields: dict, *, bump: bool = True, insert: bool = False
+    annotation: Annotation,
+    fields: dict,
+    *,
+    bump: bool = True,
+    insert: bool = False,
+    place=None,
+    loaded: dict | None = None,
 ) -> Annotation:
     for name in SNAPSHOT_FIELDS:
         setattr(annotation, name, fields[name])
+    for name, row in (loaded or {}).items():  # the tag and passage it has, read already
+        if row is not None and row.pk == getattr(annotation, f"{name}_id"):
+            setattr(annotation, name, row)
     if annotation.target_id and not Annotation.objects.filter(pk=annotation.target_id).exists():
         annotation.target_id = None  # its target was deleted meanwhile; keep the passage link
     if bump:
         annotation.version += 1  # editors holding the undone version must reload
-    annotation.save(force_insert=insert)  # insert: no UPDATE tried first for a row known gone
+    # insert: no UPDATE tried first for a row known gone
+    annotation.save(force_insert=insert, place=place)
     return annotation
 
 
-def _recreate(fields: dict, version: int) -> Annotation:
+def _loaded(event: AnnotationEvent, fields: dict, membership: Membership) -> dict:
+    """The tag and the passage (with turn and speaker) a re-created annotation has: the
+    project's tags, and one query for the passage, found through the event's transcript (in
+    the project: _mine), so neither the write's project check nor the answer reads them again."""
+    tags = {tag.pk: tag for tag in membership.project.tag_list()}
+    passages = Passage.objects.select_related("turn__speaker")
+    passage = passages.filter(pk=fields["passage_id"], transcript_id=event.transcript_id).first()
+    return {"tag": tags.get(fields["tag_id"]), "passage": found_in(passage, membership.project)}
+
+
+def _recreate(fields: dict, version: int, place: tuple, loaded: dict) -> Annotation:
     # Under its old id and at the version it was removed at, so the events before this one
     # (which expect that version) can still be undone, and links and history point at it.
     annotation = Annotation(pk=fields["id"], version=version)
-    annotation = _put(annotation, fields, bump=False, insert=True)
-    AnnotationEvent.objects.about(annotation.pk).update(annotation=annotation)
-    return annotation
+    # Its events kept its id (AnnotationEvent.annotation is not nulled): nothing to relink.
+    # `place`: the event's project and transcript, where its counters go (no query for them).
+    return _put(annotation, fields, bump=False, insert=True, place=place, loaded=loaded)
 
 
 def _passages(*snapshots) -> set[int]:

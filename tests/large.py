@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Subquery
 
-from annotations.models import Annotation, Membership, Project
+from annotations.models import Annotation, Membership, Project, counters
 from transcripts.models import Passage, Speaker, Transcript, Turn
 
 from .long_transcript import ROLES, SEED, pieces, seed_turns
@@ -223,6 +223,9 @@ def annotate(project, transcript, *, count, annotators, curator, insert=bulk_ins
     )
     insert(Annotation, annotation_rows(passages, tags, annotators, curator, count, seed))
     link_targets(project, transcript)
+    # A COPY writer bypasses the model's bulk_create, which keeps Progress's counters.
+    in_transcript = Annotation.objects.in_project(project).filter(passage__transcript=transcript)
+    counters.recount(counters.keys_of(in_transcript))
 
 
 def annotation_rows(passages, tags, annotators, curator, count, seed) -> Iterator[dict]:

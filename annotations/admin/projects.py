@@ -139,5 +139,13 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Progress)
 class ProgressAdmin(WithoutSourceText, admin.ModelAdmin):
-    list_display = ["user", "project", "transcript", "seen_passages", "done_at"]
+    list_display = [
+        "user",
+        "project",
+        "transcript",
+        "seen_passages",
+        "tagged_passages",
+        "annotation_count",
+        "done_at",
+    ]
     list_select_related = ["user", "project", "transcript"]

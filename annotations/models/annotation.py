@@ -17,17 +17,19 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, F, Q, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from transcripts.models import Passage
 
+from . import counters
 from .events import AnnotationEvent, snapshot
 from .projects import Membership, Tag
 from .quotes import QUOTE_INPUTS, SpanOutsidePassage, set_quotes, span_problem
 
 LINKS = {"passage", "tag", "target", "target_passage"}
+COUNTED = {"passage", "tag", "annotator"}  # what places an annotation in Progress's counters
 CHUNK = 5000  # ids per IN (...) list: well inside SQLite's limit on query parameters
 
 
@@ -58,6 +60,31 @@ def found_in(passage: Passage | None, project) -> Passage | None:
     if passage is not None:
         setattr(passage, FOUND_IN, project.pk)
     return passage
+
+
+def cited_by_gold() -> Exists:
+    """Whether gold items cite the annotation as a source: read with the row it deletes."""
+    from .gold import GoldSource  # gold.py imports this module
+
+    return Exists(GoldSource.objects.filter(annotation=OuterRef("pk")))
+
+
+def _keys_of_rows(annotations: list) -> set:
+    """The counters' keys of annotations given as objects (saved, or being saved)."""
+    tags = {_fk(a, "tag") for a in annotations}
+    passages = {_fk(a, "passage") for a in annotations}
+    project_of = {}
+    for ids in _chunks(tags - {None}):
+        project_of |= dict(Tag.objects.filter(pk__in=ids).values_list("pk", "project_id"))
+    transcript_of = {}
+    for ids in _chunks(passages - {None}):
+        rows = Passage.objects.filter(pk__in=ids).values_list("pk", "transcript_id")
+        transcript_of |= dict(rows)
+    return {
+        (project_of[_fk(a, "tag")], transcript_of[_fk(a, "passage")], _fk(a, "annotator"))
+        for a in annotations
+        if _fk(a, "tag") in project_of and _fk(a, "passage") in transcript_of
+    }
 
 
 class Links(NamedTuple):
@@ -189,7 +216,9 @@ class AnnotationQuerySet(models.QuerySet):
         objs, texts = list(objs), {}
         check_one_project(objs, texts)
         set_quotes(objs, texts)
-        return super().bulk_create(objs, *args, **kwargs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        counters.recount(_keys_of_rows(objs))
+        return created
 
     def bulk_update(self, objs, fields, *args, passage_texts=None, **kwargs):
         """`passage_texts` (id -> text): passages whose new text is not saved yet, e.g. a
@@ -201,7 +230,13 @@ class AnnotationQuerySet(models.QuerySet):
         if QUOTE_INPUTS & names:
             set_quotes(objs, texts)
             fields = [*fields, "quote"] if "quote" not in names else fields
-        return super().bulk_update(objs, fields, *args, **kwargs)
+        if not COUNTED & names:
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        rows = Annotation.objects.filter(pk__in=[a.pk for a in objs])
+        before = counters.keys_of(rows)
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        counters.recount(before | counters.keys_of(rows))
+        return updated
 
     def update(self, **kwargs):
         quoted = sorted(k for k in kwargs if k.removesuffix("_id") in QUOTE_INPUTS)
@@ -229,7 +264,19 @@ class AnnotationQuerySet(models.QuerySet):
                         getattr(value, "pk", value),
                     )
             check_one_project(rows)
-        return super().update(**kwargs)
+        if not COUNTED & {k.removesuffix("_id") for k in kwargs}:
+            return super().update(**kwargs)
+        pks = list(self.values_list("pk", flat=True))
+        before = counters.keys_of(Annotation.objects.filter(pk__in=pks))
+        updated = super().update(**kwargs)
+        counters.recount(before | counters.keys_of(Annotation.objects.filter(pk__in=pks)))
+        return updated
+
+    def delete(self):
+        keys = counters.keys_of(self)
+        deleted = super().delete()
+        counters.recount(keys)
+        return deleted
 
     def create_by(self, membership: Membership, *, request_id=None, **fields) -> "Annotation":
         """Create an annotation by `membership`'s user and record it, once per request id.
@@ -449,9 +496,10 @@ class Annotation(models.Model):
             self.quote[:60] or f"passage {self.passage_id}"
         )  # no FK hops: admin lists stay one query
 
-    def save(self, *args, links_unchanged: bool = False, **kwargs):
+    def save(self, *args, links_unchanged: bool = False, place=None, **kwargs):
         # links_unchanged: the caller knows the passage, targets and tag's project are as
         # they were when last checked (apply_change compares them), so no check is needed.
+        # place: (project, transcript) of the passage, when the caller knows (undo does).
         fields = kwargs.get("update_fields")
         names = None if fields is None else {f.removesuffix("_id") for f in fields}
         texts = {}
@@ -461,7 +509,71 @@ class Annotation(models.Model):
             set_quotes([self], texts)  # whatever quote the caller set, the stored one is the text's
             if names is not None and "quote" not in names:
                 kwargs["update_fields"] = [*fields, "quote"]
-        super().save(*args, **kwargs)
+        adding, was = self._state.adding, getattr(self, "_counted_at", None)
+        with transaction.atomic(savepoint=False):  # the write and its count, or neither
+            super().save(*args, **kwargs)
+            now = self._placement()
+            if adding:
+                counters.count_one(self, self._counter_key(place=place), 1)
+            elif (
+                not links_unchanged and None not in (was, now) and was != now
+            ):  # moved: out of one count, into another
+                counters.count_one(self, self._counter_key(was), -1)
+                counters.count_one(self, self._counter_key(), 1)
+        self._counted_at = now
+
+    def delete(self, *args, **kwargs):
+        key = self._counter_key()
+        with transaction.atomic(savepoint=False):
+            deleted = super().delete(*args, **kwargs)
+            counters.count_one(self, key, -1)
+        return deleted
+
+    def erase(self, *, answered: bool, sourced: bool) -> None:
+        """Delete the row in one statement (and what depends on it, only if there is any):
+        Django's deletion would ask for, or null, every relation whether or not it holds rows.
+        The caller has locked the row and knows whether others answer it or gold cites it."""
+        from .gold import GoldSource  # gold.py imports this module
+
+        key = self._counter_key()
+        if sourced:
+            GoldSource.objects.filter(annotation_id=self.pk).delete()
+        if answered:
+            Annotation.objects.filter(target_id=self.pk).update(target=None)
+        Annotation._base_manager.filter(pk=self.pk)._raw_delete(self._state.db or "default")
+        counters.count_one(self, key, -1)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # Where the row is counted as loaded, so save() knows when it moves (a row loaded
+        # with only() some fields leaves it unknown: such a save moves nothing counted).
+        row = super().from_db(db, field_names, values)
+        row._counted_at = row._placement()
+        return row
+
+    def _placement(self) -> tuple | None:
+        values = tuple(self.__dict__.get(name) for name in ("tag_id", "passage_id", "annotator_id"))
+        return None if None in values else values
+
+    def _counter_key(self, placement: tuple | None = None, place=None) -> tuple:
+        """(project, transcript, annotator) of this annotation, or of an earlier placement."""
+        tag_id, passage_id, annotator_id = (
+            placement or self._placement() or (self.tag_id, self.passage_id, self.annotator_id)
+        )
+        if place is not None:
+            return (*place, annotator_id)
+        tag = self._state.fields_cache.get("tag")
+        if tag is not None and tag.pk == tag_id:
+            project_id = tag.project_id
+        else:
+            project_id = Tag.objects.values_list("project_id", flat=True).get(pk=tag_id)
+        if passage_id == self.passage_id:
+            transcript_id = self.passage_transcript_id()
+        else:
+            transcript_id = Passage.objects.values_list("transcript_id", flat=True).get(
+                pk=passage_id
+            )
+        return (project_id, transcript_id, annotator_id)
 
     def clean(self):
         if self.tag_id and self.passage_id:
@@ -500,7 +612,7 @@ class Annotation(models.Model):
             project=membership.project,
             transcript_id=self.passage_transcript_id(),
             user=membership.user,
-            annotation=self if action != AnnotationEvent.Action.DELETE else None,
+            annotation=self,  # kept when it is deleted: undo re-creates it under this id
             subject=self.pk,
             action=action,
             before=before,
@@ -574,7 +686,7 @@ class Annotation(models.Model):
         with transaction.atomic():
             # The row and those answering it, locked in one query: their target is cleared.
             rows = Annotation.objects.select_for_update().filter(Q(pk=self.pk) | Q(target=self.pk))
-            rows = list(rows.order_by("pk"))
+            rows = list(rows.annotate(sourced=cited_by_gold()).order_by("pk"))
             current = next((row for row in rows if row.pk == self.pk), None)
             if current is None or expected_version not in (None, current.version):
                 raise StaleAnnotation.about(self.pk, current)
@@ -583,7 +695,7 @@ class Annotation(models.Model):
             before = snapshot(current) | {"answered_by": [row.pk for row in answers]}
             self._share_loaded(current)
             current.record(by, AnnotationEvent.Action.DELETE, before=before)
-            current.delete()
+            current.erase(answered=bool(answers), sourced=current.sourced)
         return {row.passage_id for row in answers}
 
     def edited_by(self, membership: Membership) -> bool:

@@ -61,9 +61,13 @@ class AnnotationEvent(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotation_events"
     )
+    # The subject's row while it exists. Not nulled when it is deleted (no UPDATE of its whole
+    # history on every delete, none back on undo): undo re-creates it under the same id, and
+    # reads of a deleted one's events go by `subject` (the admin's join finds no row: None).
     annotation = models.ForeignKey(
         "annotations.Annotation",
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="events",

@@ -361,6 +361,14 @@ class Progress(models.Model):
         help_text="Positions of the passages shown on screen, as [first, last] ranges.",
     )
     done_at = models.DateTimeField(null=True, blank=True, help_text="Set by “mark as done”.")
+    # Kept by the annotation write layer in each write's transaction (counters.py): the
+    # workspace reads them instead of counting the transcript's annotations on every action.
+    annotation_count = models.IntegerField(
+        default=0, editable=False, help_text="The annotator's annotations on this transcript."
+    )
+    tagged_passages = models.IntegerField(
+        default=0, editable=False, help_text="Passages with at least one of their annotations."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -448,6 +456,7 @@ class AssignmentQuerySet(models.QuerySet):
         from .annotation import Annotation  # annotation.py imports this module
 
         progress = Progress.objects.filter(
+            Q(seen_passages__gt=0) | Q(done_at__isnull=False),  # a report, not only counters
             project_id=OuterRef("project_id"),
             transcript_id=OuterRef("transcript_id"),
             user_id=OuterRef("user_id"),

@@ -16,11 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from transcripts.models import Passage
+
 from .. import undo as history
-from ..access import membership_or_404
+from ..access import membership_or_404, transcript_or_404
 from ..forms import AnnotationCreateForm, AnnotationEditForm
 from ..models import Annotation, DuplicateAnnotation, Membership, StaleAnnotation, new_request_id
-from .workspace import load_workspace, touched_passages, whole_number, workspace_context
+from .workspace import touched_passages, whole_number, workspace_context
 
 
 def changes(
@@ -96,8 +98,16 @@ CLIPPED_NOTE = (
 @require_POST
 @login_required
 def annotation_create(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
-    membership, transcript = load_workspace(request, slug, transcript_id)
-    form = AnnotationCreateForm(request.POST, membership=membership, transcript=transcript)
+    membership = membership_or_404(request, slug)
+    # The passage tagged, with its transcript, in one query; the transcript alone if not found.
+    passage = passage_to_tag(membership, transcript_id, request.POST.get("passage"))
+    if passage is not None:
+        transcript = passage.transcript
+    else:
+        transcript = transcript_or_404(membership, transcript_id)
+    form = AnnotationCreateForm(
+        request.POST, membership=membership, transcript=transcript, passage=passage
+    )
     if not form.is_valid():
         reasons = [e for errors in form.errors.values() for e in errors]
         return refuse(request, membership, transcript, reasons)
@@ -120,6 +130,18 @@ def annotation_create(request: HttpRequest, slug: str, transcript_id: int) -> Ht
     touched = [annotation.passage_id, annotation.target_passage_id]
     known = [form.cleaned_data["passage"], form.cleaned_data["target_passage"]]
     return changes(request, membership, transcript, touched, [annotation.pk], known=known)
+
+
+def passage_to_tag(membership, transcript_id: int, passage_id) -> Passage | None:
+    """The passage `passage_id` of this transcript of the member's project, with its turn,
+    speaker and transcript (not its source text), or None."""
+    if not (pk := whole_number(passage_id)):
+        return None
+    passages = Passage.objects.filter(
+        pk=pk, transcript_id=transcript_id, transcript__projects=membership.project
+    )
+    passages = passages.select_related("turn__speaker", "transcript")
+    return passages.defer("transcript__original_text").first()
 
 
 def details_context(membership, annotation, form=None, *, data=None, tag=None, **extra) -> dict:
@@ -256,23 +278,26 @@ def annotation_delete(request: HttpRequest, slug: str, annotation_id: int) -> Ht
 @require_POST
 @login_required
 def undo(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
-    membership, transcript = load_workspace(request, slug, transcript_id)
+    membership = membership_or_404(request, slug)
     page_events = whole_number(request.POST.get("page_events"))
-    return replay(request, membership, transcript, history.undo_last, page_events=page_events)
+    return replay(request, membership, transcript_id, history.undo_last, page_events=page_events)
 
 
 @require_POST
 @login_required
 def redo(request: HttpRequest, slug: str, transcript_id: int) -> HttpResponse:
-    membership, transcript = load_workspace(request, slug, transcript_id)
-    return replay(request, membership, transcript, history.redo_last)
+    membership = membership_or_404(request, slug)
+    return replay(request, membership, transcript_id, history.redo_last)
 
 
-def replay(request, membership, transcript, verb, **options) -> HttpResponse:
+def replay(request, membership, transcript_id: int, verb, **options) -> HttpResponse:
+    """Undo or redo; the transcript comes with the event replayed (or alone, on a refusal)."""
     try:
-        outcome = verb(membership=membership, transcript=transcript, **options)
+        outcome = verb(membership=membership, transcript=transcript_id, **options)
     except history.Refused as refusal:
+        transcript = transcript_or_404(membership, transcript_id)
         return refuse(request, membership, transcript, [str(refusal)], status=409)
+    transcript = outcome.transcript
     messages.info(request, outcome.message)
     if not request.htmx:
         return back_to(transcript, membership)

@@ -6,7 +6,10 @@ Each was a query of its own; here each part asks for a scalar subquery and the f
 them all as one SELECT, so an answer's query count does not grow with what it shows.
 """
 
-from django.db.models import IntegerField, Subquery
+from django.db.models import IntegerField, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from ..models import Progress
 
 
 class SubqueryCount(Subquery):
@@ -17,6 +20,17 @@ class SubqueryCount(Subquery):
 
     def __init__(self, queryset, **extra):
         super().__init__(queryset.order_by().values("pk"), **extra)
+
+
+def stored_count(membership, transcript, field: str, *, everyone: bool = False) -> Subquery:
+    """A counter kept on Progress (models/counters.py): the member's own, or with `everyone`
+    the sum over the transcript's annotators. One row's read (or a row per annotator), where
+    counting the annotations afresh costs a scan of the transcript's annotations."""
+    rows = Progress.objects.filter(project=membership.project, transcript_id=transcript.pk)
+    if not everyone:
+        rows = rows.filter(user_id=membership.user_id)
+    total = rows.order_by().values("project").annotate(total=Sum(field)).values("total")
+    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
 
 
 class Figures:

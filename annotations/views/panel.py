@@ -14,7 +14,7 @@ from django.db.models import Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from ..models import Annotation, Membership
-from .figures import Figures, SubqueryCount
+from .figures import Figures, SubqueryCount, stored_count
 
 PAGE = 50
 
@@ -67,7 +67,14 @@ class Panel:
     figures: Figures
 
     def __post_init__(self):
-        self.figures.ask(panel_count=SubqueryCount(self.annotations))
+        if self.filters.panel_tag or self.filters.panel_speaker:  # a filtered list: counted
+            self.figures.ask(panel_count=SubqueryCount(self.annotations))
+        else:  # the whole list: the stored counters, however many annotations there are
+            everyone = self.membership.sees_all_annotations()
+            count = stored_count(
+                self.membership, self.transcript, "annotation_count", everyone=everyone
+            )
+            self.figures.ask(panel_count=count)
 
     @cached_property
     def annotations(self):

@@ -24,7 +24,7 @@ from ..access import membership_or_404, transcript_or_404
 from ..forms import whole_number
 from ..models import Annotation, Membership, Progress
 from ..undo import latest_event_id
-from .figures import Figures, SubqueryCount
+from .figures import Figures, SubqueryCount, stored_count
 from .panel import Key, Panel
 
 CHUNK_TURNS = 25  # the first screen renders this many turns; the rest load as they scroll in
@@ -123,17 +123,13 @@ class ProgressSummary:
 
     def __init__(self, membership: Membership, transcript: Transcript, figures: Figures):
         self.figures = figures
-        mine = Annotation.objects.in_project(membership.project).filter(
-            annotator_id=membership.user_id, passage__transcript=transcript
-        )
         passages = Passage.objects.filter(transcript_id=transcript.pk)
         record = Progress.objects.filter(
             project=membership.project, transcript_id=transcript.pk, user_id=membership.user_id
         ).order_by("pk")[:1]
         figures.ask(
             progress_total=SubqueryCount(passages.filter(kind=Passage.Kind.SPEECH)),
-            # "mine" is a subquery, never a join counted distinct.
-            progress_tagged=SubqueryCount(passages.filter(pk__in=mine.values("passage"))),
+            progress_tagged=stored_count(membership, transcript, "tagged_passages"),
             progress_seen=Subquery(record.values("seen_passages")),
             progress_done_at=Subquery(record.values("done_at")),
         )
