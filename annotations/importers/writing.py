@@ -18,6 +18,7 @@ from transcripts.bulk import insert_rows
 
 from ..models import Annotation, AnnotationEvent, Project
 from ..models.annotation import WrongProject
+from ..models.counters import recount
 from ..models.quotes import quote_of
 from .planning import Plan
 
@@ -76,6 +77,9 @@ def import_planned(plan: Plan) -> list[int]:
             )  # fmt: skip
         insert_rows(Annotation, ANNOTATION_FIELDS, rows)
         insert_rows(AnnotationEvent, EVENT_FIELDS, events)
+        # The rows bypass the model's write layer, so its stored counters are set here.
+        recount({(plan.project_id, plan.transcript_of[a.passage_id], a.annotator_id)
+                 for _, a in plan.annotations})  # fmt: skip
     return ids
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from annotations.importers import import_planned, plan_long_csv, reserve_ids
-from annotations.models import Annotation, AnnotationEvent, snapshot
+from annotations.models import Annotation, AnnotationEvent, Progress, snapshot
 
 from ..factories import AnnotationFactory, ProjectFactory, TranscriptWithTurnsFactory
 
@@ -106,3 +106,16 @@ def test_reserved_ids_come_after_every_id_given(project, transcript):
     ids = reserve_ids(Annotation, 3)
     assert len(set(ids)) == 3 and min(ids) > existing.pk
     assert reserve_ids(Annotation, 0) == []
+
+
+def test_the_imported_rows_are_counted_in_the_progress_counters(
+    project, transcript, annotator, fresh
+):
+    from .test_progress_counters import assert_counted
+
+    tag_every_passage(project, transcript, annotator, spans_per_passage=2)
+    import_planned(plan_long_csv(exported(project), fresh))
+    (copy,) = fresh.transcripts.all()
+    stored = Progress.objects.get(project=fresh, transcript=copy, user=annotator)
+    assert stored.annotation_count == Annotation.objects.in_project(fresh).count() > 0
+    assert_counted(fresh, copy)

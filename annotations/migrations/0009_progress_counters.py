@@ -21,7 +21,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0007_gold_layer'),
+        ('annotations', '0008_adjudication_counts_source_kept'),
     ]
 
     operations = [
