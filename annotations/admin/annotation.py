@@ -15,6 +15,7 @@ from django.utils.html import format_html
 
 from transcripts.admin import SearchesWithinTranscript
 from transcripts.models import Passage
+from transcripts.paging import CountsCheaply
 
 from ..admin_gold import GoldColumn  # also registers the gold layer and the adjudication URLs
 from ..export import FORMATS, Dataset
@@ -28,7 +29,7 @@ ADD_FIELDS = ["passage", "tag", "annotator", "start", "end", "target", "target_p
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(GoldColumn, SearchesWithinTranscript, admin.ModelAdmin):
+class AnnotationAdmin(CountsCheaply, GoldColumn, SearchesWithinTranscript, admin.ModelAdmin):
     form = AnnotationAdminForm
     change_form_template = "admin/annotations/annotation/change_form.html"
     list_display = [
@@ -52,7 +53,6 @@ class AnnotationAdmin(GoldColumn, SearchesWithinTranscript, admin.ModelAdmin):
     # The model's order (passage, then its transcript's) sorts every annotation before the
     # first page shows: a million rows took seconds. Newest first walks the primary key.
     ordering = ["-pk"]
-    show_full_result_count = False  # one COUNT a page, not two
     search_help_text = "Searches quotes, notes and the passages' text."
     raw_id_fields = ["passage", "target", "target_passage"]
     actions = ["accept_selected", "reject_selected", "add_to_gold", "export_selected_csv"]
