@@ -46,10 +46,38 @@
     if (scroll) el.scrollIntoView({ block });
   }
 
+  // Keys pressed past the last loaded passage wait for the next chunk instead of being lost
+  // (a chunk is 80 passages: j held down reaches its end before the next one is in).
+  let queuedSteps = 0;
+  let moving = null; // the promise of those moves, while there are some
+
+  async function moveOnceLoaded() {
+    while (moreLink() && queuedSteps > 0) {
+      await (loadMore() || new Promise((resolve) => setTimeout(resolve, 50)));
+      const list = navigable();
+      if (list.length - 1 - list.indexOf(current()) >= queuedSteps) break;
+    }
+    const steps = queuedSteps;
+    queuedSteps = 0;
+    move(steps);
+  }
+
   function move(step) {
+    if (queuedSteps) {
+      queuedSteps += step;
+      return;
+    }
     const list = navigable();
     if (!list.length) return;
     const index = list.indexOf(current());
+    if (index !== -1 && index + step > list.length - 1 && moreLink()) {
+      queuedSteps = index + step - (list.length - 1);
+      select(list[list.length - 1]);
+      moving = moveOnceLoaded().finally(() => {
+        moving = null;
+      });
+      return;
+    }
     const next =
       index === -1
         ? step > 0 ? 0 : list.length - 1
@@ -457,25 +485,39 @@
     }
     if (typing) return;
     const key = event.key;
+    const moves = ["j", "k", "ArrowDown", "ArrowUp"].includes(key);
+    if (moving && !moves && handles(key)) {
+      event.preventDefault(); // after the queued moves: the key acts where they end
+      moving.then(() => onKey(key, event));
+      return;
+    }
+    if (onKey(key, event)) event.preventDefault();
+  });
+
+  const tagButton = (key) => tagForm.querySelector(`.tag-button[data-shortcut="${CSS.escape(key)}"]`);
+  const handles = (key) => ["Enter", "u", "U", "?"].includes(key) || Boolean(tagButton(key));
+
+  // What a key does; false when it does nothing here (its default then stays).
+  function onKey(key, event) {
     if (key === "j" || key === "ArrowDown") move(1);
     else if (key === "k" || key === "ArrowUp") move(-1);
     else if (key === "Enter" && picking) {
       const target = targetOf(document.activeElement) || (current() && targetOf(current()));
-      if (!target) return;
+      if (!target) return false;
       pick(target);
     } else if (key === "Enter") {
-      if (event.target.closest("a, button")) return; // their own activation
+      if (event.target.closest("a, button")) return false; // their own activation
       openDetails();
     } else if (key === "u") document.getElementById("undo-form").requestSubmit();
     else if (key === "U") document.getElementById("redo-form").requestSubmit();
     else if (key === "?") help.showModal();
     else {
-      const button = tagForm.querySelector(`.tag-button[data-shortcut="${CSS.escape(key)}"]`);
-      if (!button) return;
+      const button = tagButton(key);
+      if (!button) return false;
       tag(button);
     }
-    event.preventDefault();
-  });
+    return true;
+  }
 
   // Swapped fragments replace elements: put the selection (and lost focus) back.
   function restore() {

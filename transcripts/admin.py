@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 
 from .models import Passage, Speaker, Transcript, Turn, count_of
+from .paging import CountsCheaply
 
 TURNS_PER_PAGE = 20
 
@@ -123,7 +124,7 @@ IN_TRANSCRIPT_ORDER = ["transcript_id", "position"]
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(WithoutSourceText, admin.ModelAdmin):
+class SpeakerAdmin(CountsCheaply, WithoutSourceText, admin.ModelAdmin):
     ordering = IN_TRANSCRIPT_ORDER
     list_display = ["label", "display_name", "role", "transcript"]
     list_select_related = ["transcript"]
@@ -132,7 +133,7 @@ class SpeakerAdmin(WithoutSourceText, admin.ModelAdmin):
 
 
 @admin.register(Turn)
-class TurnAdmin(WithoutSourceText, admin.ModelAdmin):
+class TurnAdmin(CountsCheaply, WithoutSourceText, admin.ModelAdmin):
     ordering = IN_TRANSCRIPT_ORDER
     list_display = ["transcript", "position", "speaker", "interpreted", "start_time"]
     list_select_related = ["transcript", "speaker"]
@@ -142,7 +143,7 @@ class TurnAdmin(WithoutSourceText, admin.ModelAdmin):
 
 
 @admin.register(Passage)
-class PassageAdmin(SearchesWithinTranscript, WithoutSourceText, admin.ModelAdmin):
+class PassageAdmin(CountsCheaply, SearchesWithinTranscript, WithoutSourceText, admin.ModelAdmin):
     ordering = IN_TRANSCRIPT_ORDER
     list_display = ["__str__", "transcript", "position", "kind", "paragraph"]
     list_select_related = ["transcript"]

@@ -11,6 +11,8 @@ from datetime import datetime
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 
+from transcripts.paging import CountsCheaply
+
 from ..models import AnnotationEvent, Tag
 
 Action = AnnotationEvent.Action
@@ -117,7 +119,7 @@ class ReadOnly:
 
 
 @admin.register(AnnotationEvent)
-class AnnotationEventAdmin(ReadOnly, admin.ModelAdmin):
+class AnnotationEventAdmin(CountsCheaply, ReadOnly, admin.ModelAdmin):
     """Every change to every annotation (`?subject=ID`: one annotation's, deleted ones too)."""
 
     list_display = ["created_at", "user", "action", "subject", "annotation", "project", "undone"]

@@ -27,8 +27,6 @@ from ..undo import latest_event_id
 from .figures import Figures, SubqueryCount, stored_count
 from .panel import Key, Panel
 
-CHUNK_TURNS = 25  # the first screen renders this many turns; the rest load as they scroll in
-
 
 def load_workspace(request: HttpRequest, slug: str, transcript_id: int):
     membership = membership_or_404(request, slug)
@@ -81,9 +79,17 @@ def display_passages(membership: Membership):
     )
 
 
+# The first screen renders this many passages; the rest load as they scroll in. Passages, not
+# turns: a transcript of few long turns (17 turns, 442 passages) made one chunk of 148 KB.
+CHUNK_PASSAGES = 80
+
+
 @dataclass
 class Chunk:
-    """Turns from position `start` on, evaluated only if a template asks for them."""
+    """Passages from position `start` on, grouped by turn, evaluated only if a template asks.
+
+    A long turn may be cut between chunks: its rest opens the next chunk as a turn marked
+    `continued` (same speaker, no id of its own, so the page has one `turn-ID`)."""
 
     membership: Membership
     transcript: Transcript
@@ -93,29 +99,43 @@ class Chunk:
     @cached_property
     def _rows(self) -> list:
         filters, visible = self.filters, visible_annotations(self.membership, self.transcript)
-        matching = Q()
+        passages = display_passages(self.membership).filter(
+            transcript_id=self.transcript.pk, position__gte=self.start
+        )
         if filters.tag:
-            matching &= Q(pk__in=visible.filter(tag_id=filters.tag).values("passage"))
+            passages = passages.filter(pk__in=visible.filter(tag_id=filters.tag).values("passage"))
         if filters.untagged:
             # Untagged by me: in an open project a colleague's tag is no reason to skip it.
             mine = visible.filter(annotator_id=self.membership.user_id)
-            matching &= Q(kind=Passage.Kind.SPEECH) & ~Q(pk__in=mine.values("passage"))
-        turns = self.transcript.turns.select_related("speaker").filter(position__gte=self.start)
+            passages = passages.filter(kind=Passage.Kind.SPEECH).exclude(
+                pk__in=mine.values("passage")
+            )
         if filters.speaker:
-            turns = turns.filter(speaker_id=filters.speaker)
-        if filters.tag or filters.untagged:
-            turns = turns.filter(pk__in=self.transcript.passages.filter(matching).values("turn"))
-        passages = display_passages(self.membership).filter(matching)
-        turns = turns.prefetch_related(Prefetch("passages", queryset=passages))
-        return list(turns[: CHUNK_TURNS + 1])  # one more: is there a next chunk?
+            passages = passages.filter(turn__speaker_id=filters.speaker)
+        # By position alone: the model's order joins the transcript to sort by its date.
+        passages = passages.select_related("turn__speaker").order_by("position")
+        return list(passages[: CHUNK_PASSAGES + 1])  # one more: is there a next chunk?
 
-    @property
-    def turns(self):
-        return self._rows[:CHUNK_TURNS]
+    @cached_property
+    def turns(self) -> list:
+        """The chunk's turns, each with `chunk_passages` (its passages in this chunk)."""
+        turns = []
+        for passage in self._rows[:CHUNK_PASSAGES]:
+            if not turns or turns[-1].pk != passage.turn_id:
+                turn = passage.turn
+                turn.chunk_passages, turn.continued = [], False
+                turns.append(turn)
+            turns[-1].chunk_passages.append(passage)
+        if turns and self.start:
+            first = turns[0]
+            first.continued = Passage.objects.filter(
+                turn_id=first.pk, position__lt=self.start
+            ).exists()
+        return turns
 
     @property
     def next_start(self) -> int | None:
-        return self._rows[CHUNK_TURNS].position if len(self._rows) > CHUNK_TURNS else None
+        return self._rows[CHUNK_PASSAGES].position if len(self._rows) > CHUNK_PASSAGES else None
 
 
 class ProgressSummary:

@@ -7,10 +7,16 @@ from django.urls import reverse
 
 from annotations.management.commands.load_demo import SEED_PATH as SEED
 from annotations.models import Membership, Progress
-from annotations.views.workspace import CHUNK_TURNS
+from annotations.views.workspace import CHUNK_PASSAGES
+from transcripts.models import Passage
 
 from ..conftest import HTMX
-from ..factories import AnnotationFactory, ProjectFactory, TranscriptWithTurnsFactory
+from ..factories import (
+    AnnotationFactory,
+    ProjectFactory,
+    TranscriptFactory,
+    TranscriptWithTurnsFactory,
+)
 from ..long_transcript import long_transcript
 
 pytestmark = pytest.mark.django_db
@@ -203,25 +209,48 @@ def test_side_panel_filters(client, project, transcript, annotator, url):
     assert f'data-annotation-id="{claim.pk}"' not in by_speaker
 
 
-def test_long_transcript_renders_in_chunks(client, project, annotator):
+def test_long_transcript_renders_in_chunks_of_passages(client, project, annotator):
     transcript = long_transcript(copies=3)
     project.transcripts.add(transcript)
     url = reverse("annotations:workspace", args=[project.slug, transcript.pk])
     client.force_login(annotator)
     page = client.get(url).text
-    assert page.count('class="turn ') == CHUNK_TURNS
-    turns = list(transcript.turns.order_by("position"))
-    next_url = f"{url}?from={turns[CHUNK_TURNS].position}"
+    passages = list(transcript.passages.order_by("position"))
+    assert page.count('class="passage ') == CHUNK_PASSAGES
+    nxt = passages[CHUNK_PASSAGES]
+    next_url = f"{url}?from={nxt.position}"
     assert f'hx-get="{next_url}" hx-trigger="revealed' in page
     chunk = client.get(next_url, headers=HTMX).text
     assert "<html" not in chunk and 'id="turn-list"' not in chunk
-    assert f'id="turn-{turns[CHUNK_TURNS].pk}"' in chunk
-    last = client.get(f"{url}?from={turns[-1].position}", headers=HTMX).text
-    assert last.count('class="turn ') == 1 and "data-more" not in last
+    assert f'id="passage-{nxt.pk}"' in chunk and f'id="passage-{passages[0].pk}"' not in chunk
+    assert chunk.count('class="passage ') == CHUNK_PASSAGES
+    last = client.get(f"{url}?from={passages[-1].position}", headers=HTMX).text
+    assert last.count('class="passage ') == 1 and "data-more" not in last
     # Without JS the same link is a page of its own, with a way back.
     page = client.get(next_url).text
-    assert f'id="turn-{turns[CHUNK_TURNS].pk}"' in page and f'id="turn-{turns[0].pk}"' not in page
+    assert f'id="passage-{nxt.pk}"' in page and f'id="passage-{passages[0].pk}"' not in page
     assert re.search(rf'<a href="{url}\??">Back to the first turns</a>', page)
+
+
+def test_a_long_turn_is_cut_between_chunks_and_keeps_one_id(client, project, annotator):
+    """Few long turns (a lecture, a deposition) page by passages: a turn longer than a chunk
+    goes on in the next one, marked as continued, without a second id="turn-…"."""
+    transcript = TranscriptFactory()
+    speaker = transcript.speakers.create(label="LECTURER", position=0)
+    turn = transcript.turns.create(position=0, speaker=speaker, text="x")
+    transcript.passages.bulk_create(
+        Passage(transcript=transcript, turn=turn, position=i, text=f"Point {i}.", start=0, end=8)
+        for i in range(CHUNK_PASSAGES * 2 + 5)
+    )
+    project.transcripts.add(transcript)
+    url = reverse("annotations:workspace", args=[project.slug, transcript.pk])
+    client.force_login(annotator)
+    first = client.get(url, headers=HTMX).text
+    assert first.count(f'id="turn-{turn.pk}"') == 1 and "continued" not in first
+    assert first.count('class="passage ') == CHUNK_PASSAGES
+    rest = client.get(url, {"from": CHUNK_PASSAGES}, headers=HTMX).text
+    assert f'id="turn-{turn.pk}"' not in rest and 'class="turn speaker-0 continued"' in rest
+    assert "LECTURER" in rest and rest.count('class="passage ') == CHUNK_PASSAGES
 
 
 def test_page_queries_do_not_grow_with_the_transcript(

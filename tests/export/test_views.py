@@ -4,11 +4,13 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations.export import LONG_COLUMNS
 
-from ..factories import TranscriptWithTurnsFactory
+from ..factories import AnnotationFactory, TranscriptWithTurnsFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +33,17 @@ def test_member_sees_the_form(client, annotator, url, tagged):
     assert b"Export annotations" in response.content
     assert b'name="format"' in response.content
     assert b"2 annotations in" in response.content
+
+
+def test_the_form_counts_on_the_tag_ids_not_through_a_join(client, annotator, url, tagged, project):
+    """A COUNT joined to the tags read the whole annotation table on PostgreSQL."""
+    other = AnnotationFactory()  # another project's: not counted
+    client.force_login(annotator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert b"2 annotations in" in response.content and other.tag.project != project
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1 and "JOIN" not in counts[0]
 
 
 def test_project_page_links_to_export(client, owner, project, url):

@@ -45,7 +45,7 @@ def sweep(large, transcript=None) -> list[Page]:
     project, transcript = large.project, transcript or large.transcript
     slug, pk = project.slug, transcript.pk
     workspace = reverse("annotations:workspace", args=[slug, pk])
-    middle = transcript.turns.count() // 2
+    middle = transcript.passages.count() // 2  # chunks start at a passage position
     annotation = (
         Annotation.objects.filter(annotator=large.annotators[0], passage__transcript=transcript)
         .order_by("passage__position")
