@@ -35,7 +35,7 @@ def drop_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0007_gold_layer"),
+        ("annotations", "0009_progress_counters"),
         ("transcripts", "0001_initial"),
     ]
 
