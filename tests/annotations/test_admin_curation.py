@@ -163,13 +163,18 @@ def test_a_long_transcript_list_is_cut_and_says_how_to_narrow(client, staff_cura
     assert "choose a project to list its transcripts" in response.text
 
 
-def test_search_covers_quote_and_note(client, staff_curator, desk):
-    """Quotes and notes, both trigram-indexed on PostgreSQL (migration 0008). The passage's text
-    is not searched by the list: an OR across the join defeated the indexes (16 s at 1.1M)."""
+def test_search_covers_quote_note_and_passage_text(client, staff_curator, desk):
+    """Each trigram-indexed on PostgreSQL (migration 0010), asked apart and united."""
     client.force_login(staff_curator)
     claim, disagreement = desk["claim"], desk["disagreement"]
-    for term, expected in (("disagree", {claim}), ("Iran", {disagreement}), ("Georgia", set())):
-        # "Georgia" is in the claim's passage only, not in its quote "disagree".
+    for term, expected in (
+        ("disagree", {claim}),
+        ("Iran", {disagreement}),
+        ("Georgia", {claim}),  # in the claim's passage, not in its quote "disagree"
+        ("Georgia disagree", {claim}),  # every word must match
+        ("Georgia Iran", set()),
+        ('"Georgia"', {claim}),
+    ):
         response = client.get(CHANGELIST, {"q": term})
         assert set(response.context["cl"].result_list) == expected, term
 
