@@ -537,7 +537,8 @@ class Annotation(models.Model):
 
         key = self._counter_key()
         if sourced:
-            GoldSource.objects.filter(annotation_id=self.pk).delete()
+            # Loss-free: the source row keeps who, which version and `subject` (the id).
+            GoldSource.objects.filter(annotation_id=self.pk).update(annotation=None)
         if answered:
             Annotation.objects.filter(target_id=self.pk).update(target=None)
         Annotation._base_manager.filter(pk=self.pk)._raw_delete(self._state.db or "default")

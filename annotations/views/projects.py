@@ -1,4 +1,6 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
@@ -7,7 +9,7 @@ from transcripts.models import Passage, count_of
 
 from ..access import membership_or_404
 from ..adjudication import progress_counts
-from ..models import Annotation, Assignment, Progress, Project
+from ..models import Assignment, Progress, Project
 
 
 @require_safe
@@ -28,13 +30,15 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     membership = membership_or_404(request, slug)
     project = membership.project
-    mine = Annotation.objects.in_project(project).filter(annotator=request.user)
+    # My count is the stored counter (models/counters.py), not a count of my annotations.
+    mine = Progress.objects.filter(project=project, user=request.user, transcript=OuterRef("pk"))
     transcripts = project.transcripts.listing().annotate(
-        my_annotation_count=count_of(mine, outer="passage__transcript"),
+        my_annotation_count=Coalesce(Subquery(mine.values("annotation_count")[:1]), 0),
         passage_count=count_of(Passage.objects.filter(kind=Passage.Kind.SPEECH)),
     )
-    if membership.can_curate:  # adjudicated / open passages per transcript
-        transcripts = transcripts.annotate(**progress_counts(project))
+    if membership.can_curate:  # adjudicated / open passages per transcript, as last counted
+        counts, behind = progress_counts(project)
+        transcripts = transcripts.annotate(**counts).annotate(**behind)
     assigned = assignment_status(project)
     transcripts = list(transcripts)
     my_work = []
@@ -43,7 +47,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for entry in transcript.assigned:
             if entry["user_id"] == request.user.pk:
                 my_work.append({**entry, "transcript": transcript})
-        if membership.can_curate:
+        if membership.can_curate and transcript.curation_annotated is not None:
             transcript.curation_decided = transcript.curation_annotated - transcript.curation_open
     context = {
         "project": project,

@@ -82,3 +82,22 @@ def test_a_click_after_annotators_work_recounts_instead_of_adding(
     seen = f"{whole.pk}:{whole.version}"
     post(client, "reject", project, transcript, whole.passage_id, seen=seen)
     assert counters(project, transcript) == counted(project, transcript) == (3, 2)
+
+
+def test_the_project_page_shows_the_board_s_counts_and_says_when_work_arrived_since(
+    client, staff_curator, meanwhile, board_url, project, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12) as captured:
+        body = client.get(project.get_absolute_url()).content.decode()
+    assert "1 of 2 decided · 1 open" in body and "new work since last counted" in body
+    # Read from the stored counters: no query of the project page reads the annotations.
+    assert not any("annotations_annotation" in q["sql"] for q in captured.captured_queries)
+    client.get(board_url)  # counts again
+    body = client.get(project.get_absolute_url()).content.decode()
+    assert "1 of 3 decided · 2 open" in body and "new work since" not in body
+
+
+def test_a_transcript_never_opened_for_adjudication_says_so(client, staff_curator, layers, project):
+    client.force_login(staff_curator)
+    body = client.get(project.get_absolute_url()).content.decode()
+    assert "not opened for adjudication" in body and "decided ·" not in body
