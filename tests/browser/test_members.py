@@ -83,7 +83,10 @@ def test_two_annotators_tag_the_seed_blind_and_the_owner_reads_the_agreement(
     workspace = reverse("annotations:workspace", args=[project.slug, transcript.pk])
 
     def tag_claims(user, indexes, hidden):
-        page.context.clear_cookies()  # the previous person logs out
+        # The previous person logs out; their page is left first, so none of its late
+        # requests (a progress report) lands without a session and resets the CSRF cookie.
+        page.goto("about:blank")
+        page.context.clear_cookies()
         log_in(user)
         page.goto(workspace)
         page.wait_for_selector("#turn-list [data-passage-id]")
@@ -106,6 +109,7 @@ def test_two_annotators_tag_the_seed_blind_and_the_owner_reads_the_agreement(
     screenshot(page, "blind-second-annotator")
     assert set(Annotation.objects.values_list("status", flat=True)) == {"submitted"}
 
+    page.goto("about:blank")
     page.context.clear_cookies()
     log_in(owner)
     page.goto(project.get_absolute_url())
@@ -164,6 +168,7 @@ def test_owner_turns_on_dynamic_assignment_and_an_annotator_gets_work(
     expect(page.locator(".messages")).to_contain_text("Annotator 1, 2")
     screenshot(page, "members-dynamic")
 
+    page.goto("about:blank")
     page.context.clear_cookies()
     log_in(annotator)
     page.goto(project.get_absolute_url())
